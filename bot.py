@@ -1,0 +1,118 @@
+"""Entry point: `python bot.py` runs the speed-session bot (long polling).
+
+`build_application` wires settings, database, handlers and jobs into a
+python-telegram-bot Application; the engine is created here, at start-up,
+and the schema is migrated before the first update is handled.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.request import BaseRequest
+
+import handlers
+from config.settings import MissingTokenError, Settings, get_settings
+from db.engine import Database
+from db.migrate import upgrade_to_head_async
+from handlers.context import SERVICES_KEY, BotApplication, BotContext
+from handlers.menus import register_menus
+from handlers.services import Services, utc_now
+from jobs.refresh import AnnouncementRefresher
+from jobs.scheduler import rebuild, start_sweeping
+
+log = logging.getLogger("speedsession")
+
+
+def services_of(app: BotApplication) -> Services:
+    services = app.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+async def on_startup(app: BotApplication) -> None:
+    """Migrate, register menus, and rebuild every schedule from the database."""
+    services = services_of(app)
+    await upgrade_to_head_async(services.settings.database_url)
+    services.refresher = AnnouncementRefresher(
+        app.bot, services, services.settings.announcement_edit_interval
+    )
+    try:
+        await register_menus(app.bot)
+    except TelegramError:
+        log.warning("could not register the command menus", exc_info=True)
+    if app.job_queue is not None:
+        planned = await rebuild(app.job_queue, services)
+        start_sweeping(app.job_queue, services.settings.sweep_interval)
+        log.info("started: %d group(s) scheduled", planned)
+
+
+async def on_stop(app: BotApplication) -> None:
+    """Flush pending announcement edits while the bot can still talk to Telegram."""
+    refresher = services_of(app).refresher
+    if refresher is not None:
+        await refresher.flush()
+
+
+async def on_shutdown(app: BotApplication) -> None:
+    await services_of(app).db.dispose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> BotApplication:
+    base_url = settings.telegram_base_url.rstrip("/")
+    file_url = base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
+    builder = (
+        Application.builder()
+        .token(settings.token())
+        .base_url(base_url)
+        .base_file_url(file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .post_init(on_startup)
+        .post_stop(on_stop)
+        .post_shutdown(on_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    app: BotApplication = builder.build()  # type: ignore[assignment]
+    app.bot_data[SERVICES_KEY] = Services(
+        settings=settings, db=Database.connect(settings.database_url), clock=clock
+    )
+    handlers.register(app)
+    return app
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # Each getUpdates call would otherwise be logged at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def main() -> int:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        app = build_application(settings)
+    except MissingTokenError as missing:
+        print(missing, file=sys.stderr)
+        return 2
+    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Typed SQLAlchemy 2 models: the single source of truth for schedules and answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Group(Base):
+    """A club's Telegram group and its weekly slot."""
+
+    __tablename__ = "groups"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(String(256), default="")
+    weekday: Mapped[int] = mapped_column(Integer, default=1)  # 0 = Monday
+    start_time: Mapped[str] = mapped_column(String(5), default="18:30")  # HH:MM local
+    timezone: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str | None] = mapped_column(String(256))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    announce_lead_min: Mapped[int] = mapped_column(Integer, default=48 * 60)
+    reminder_lead_min: Mapped[int] = mapped_column(Integer, default=3 * 60)
+    duration_min: Mapped[int] = mapped_column(Integer, default=90)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    guests_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Automatic posts start only once an admin has chosen the day or time.
+    configured: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False once the bot was removed from the group or may no longer post there.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Member(Base):
+    """A Telegram user the bot has met, in any group or in private."""
+
+    __tablename__ = "members"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(256), default="")
+    last_name: Mapped[str | None] = mapped_column(String(256))
+    username: Mapped[str | None] = mapped_column(String(64))
+    # The user has started the bot in private, so it may message them.
+    can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
+    remind_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The group that private-chat commands act on.
+    home_group_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("groups.chat_id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Membership(Base):
+    """Who has been seen in which group: the audience of private reminders."""
+
+    __tablename__ = "memberships"
+
+    group_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("groups.chat_id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_memberships_user", "user_id"),)
+
+
+class Coach(Base):
+    """Coaches added by an admin (group admins are coaches without a row)."""
+
+    __tablename__ = "coaches"
+
+    group_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("groups.chat_id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Session(Base):
+    """One week's speed session; identified by its group and the Monday of its week."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("groups.chat_id", ondelete="CASCADE")
+    )
+    week: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Moved by a coach: settings changes no longer re-time it.
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    workout_text: Mapped[str | None] = mapped_column(Text)
+    workout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("group_id", "week"),
+        Index("ix_sessions_group_starts", "group_id", "starts_at"),
+        Index("ix_sessions_starts", "starts_at"),
+    )
+
+
+class Rsvp(Base):
+    """A member's answer for one session; waitlist order comes from `in_since`."""
+
+    __tablename__ = "rsvps"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    answer: Mapped[str] = mapped_column(String(8))
+    guests: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(String(200))
+    in_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    guests_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Post(Base):
+    """A message the bot sends on schedule, claimed here before it is sent.
+
+    The unique (session, kind, chat) row is what makes every post happen once,
+    whichever job, restart or replica gets there first.
+    """
+
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (UniqueConstraint("session_id", "kind", "chat_id"),)

@@ -1,0 +1,47 @@
+"""Every handler, registered in one visible, ordered place.
+
+Handlers are thin: parse the update, call a use case from `db`, render the
+reply with `handlers.render`. Order matters only within a group: the first
+matching handler wins, so specific patterns come before general ones.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
+
+from handlers import coach, membership, private, rsvp, session, settings, setup, workout
+from handlers.context import BotApplication
+from handlers.errors import on_error
+
+
+def register(app: BotApplication) -> None:
+    app.add_handlers(
+        [
+            # Membership of the bot itself.
+            ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+            # Buttons.
+            CallbackQueryHandler(rsvp.on_button, pattern=r"^rsvp:"),
+            CallbackQueryHandler(setup.on_setup_button, pattern=r"^setup:"),
+            # Everyone.
+            CommandHandler("start", private.start),
+            CommandHandler("help", private.help_command),
+            CommandHandler("next", session.show_next),
+            CommandHandler("in", rsvp.rsvp_in),
+            CommandHandler("maybe", rsvp.rsvp_maybe),
+            CommandHandler("out", rsvp.rsvp_out),
+            CommandHandler("settings", settings.show_settings),
+            CommandHandler("remind", private.remind),
+            # Coaches.
+            CommandHandler("set", settings.set_setting),
+            CommandHandler("setup", setup.start_setup),
+            CommandHandler("workout", workout.set_workout),
+            CommandHandler("announce", session.announce),
+            CommandHandler("cancel", session.cancel),
+            CommandHandler("move", session.move),
+            # Admins.
+            CommandHandler("coach", coach.coach),
+            # Anything else that looks like a button: refused politely, never ignored.
+            CallbackQueryHandler(rsvp.on_unknown_button),
+        ]
+    )
+    app.add_error_handler(on_error)

@@ -1,0 +1,49 @@
+"""The long help texts, kept apart from the code that sends them."""
+
+from __future__ import annotations
+
+from html import escape
+
+from domain.notation import NOTATION_HELP
+
+MEMBER_HELP = """\
+🏃 <b>Speed session bot</b>: the weekly workout, who's coming, reminders.
+
+<b>For everyone</b>
+/next: the next session: when, where, workout, who's coming
+/in, /maybe, /out: answer for the next session, a note may follow: <code>/in running late</code>
+/settings: the group's weekly slot and options
+/remind on: private reminders (send it to me in a private chat)
+/help workout: how workouts are written
+
+<b>For coaches</b> (group admins, and members added with /coach)
+/workout 6x800m @5K r90s: the next session's workout
+/workout 2026-12-08 3x1mi @T r2:00: a later session's workout
+/announce: post the announcement now (or again, at the bottom)
+/cancel heavy thunderstorms: cancel the next session
+/move thu 19:00 or /move 2026-12-04 19:00: move the next session
+/set day tuesday, /set time 18:30, /set tz Europe/London, /set place The track,
+/set location 51.5074,-0.1278, /set announce 48h, /set reminder 3h,
+/set duration 90m, /set capacity 20 (or off), /set guests on
+/setup: the same, step by step with buttons
+/coach add (as a reply to a member's message, or /coach add 123456789), /coach remove"""
+
+PRIVATE_HELP = """
+
+<b>In this private chat</b>
+/in, /maybe, /out answer for your club's next session, and /remind on sends you a
+reminder before each session. I need to know your club first: answer once in your
+club's group (tap a button or send /in there), or open the link that /help shows in
+the group."""
+
+
+def group_help(bot_username: str, chat_id: int) -> str:
+    link = f"https://t.me/{bot_username}?start=g{abs(chat_id)}"
+    return (
+        MEMBER_HELP
+        + f'\n\nPrivate reminders: <a href="{link}">open a private chat with me</a>, then /remind on.'
+    )
+
+
+def workout_help() -> str:
+    return "<b>Workout notation</b>\n" + escape(NOTATION_HELP, quote=False)

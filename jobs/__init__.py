@@ -1,0 +1,1 @@
+"""Scheduled and background work: posts on time, announcement refreshes, delivery."""

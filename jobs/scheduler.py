@@ -1,0 +1,140 @@
+"""Rebuild the JobQueue from the database: the database is the truth, jobs only wake us.
+
+Per group there are at most three jobs, named by group so that a re-plan
+replaces them: the announcement and the reminder of its next session (due
+now if their time passed while the bot was down, as long as the session has
+not started), and a roll-over at the session start that closes the buttons
+and plans the following week. A repeating sweep re-plans everything as a
+safety net. Posting itself is idempotent (claimed in the database), so a job
+that fires twice, or on two replicas, never posts twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.ext import Job, JobQueue
+
+from db import sessions
+from db.views import PostPlan
+from handlers.context import BotContext
+from handlers.services import Services
+from jobs import posts
+
+log = logging.getLogger(__name__)
+
+# Run however late the event loop wakes us: APScheduler's default grace of 1 s
+# would silently skip a post after a busy moment.
+NEVER_MISFIRE: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
+ROLLOVER_DELAY = timedelta(seconds=1)
+
+
+def _services(context: BotContext) -> Services:
+    return context.services
+
+
+def _session_id(context: BotContext) -> int:
+    job = context.job
+    assert job is not None and isinstance(job.data, int)
+    return job.data
+
+
+async def _announce(context: BotContext) -> None:
+    await posts.post_announcement(context.bot, _services(context), _session_id(context))
+
+
+async def _remind(context: BotContext) -> None:
+    await posts.post_reminder(context.bot, _services(context), _session_id(context))
+
+
+async def _rollover(context: BotContext) -> None:
+    """At the start: close the buttons and plan next week."""
+    services = _services(context)
+    job = context.job
+    assert job is not None and isinstance(job.chat_id, int)
+    if services.refresher is not None:
+        await services.refresher.refresh_now(_session_id(context))
+    await sync_group(context.job_queue, services, job.chat_id)
+
+
+async def _sweep(context: BotContext) -> None:
+    await rebuild(context.job_queue, _services(context))
+
+
+def _replace(
+    job_queue: JobQueue[BotContext], name: str, callback: Any, when: datetime, plan: PostPlan
+) -> Job[BotContext]:
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    return job_queue.run_once(
+        callback,
+        when=when,
+        data=plan.session.id,
+        chat_id=plan.session.group_id,
+        name=name,
+        job_kwargs=NEVER_MISFIRE,
+    )
+
+
+def _remove(job_queue: JobQueue[BotContext], name: str) -> None:
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+
+
+def schedule_plan(job_queue: JobQueue[BotContext], plan: PostPlan, now: datetime) -> None:
+    session = plan.session
+    group_id = session.group_id
+    live = not session.cancelled and session.starts_at > now
+    if live and not plan.announced:
+        _replace(job_queue, f"announce:{group_id}", _announce, max(session.announce_at, now), plan)
+    else:
+        _remove(job_queue, f"announce:{group_id}")
+    if live and not plan.reminded:
+        _replace(job_queue, f"remind:{group_id}", _remind, max(session.reminder_at, now), plan)
+    else:
+        _remove(job_queue, f"remind:{group_id}")
+    _replace(
+        job_queue,
+        f"rollover:{group_id}",
+        _rollover,
+        max(session.starts_at, now) + ROLLOVER_DELAY,
+        plan,
+    )
+
+
+def unschedule_group(job_queue: JobQueue[BotContext], group_id: int) -> None:
+    for kind in ("announce", "remind", "rollover"):
+        _remove(job_queue, f"{kind}:{group_id}")
+
+
+async def sync_group(
+    job_queue: JobQueue[BotContext] | None, services: Services, group_id: int
+) -> None:
+    """Re-plan one group after its settings or its next session changed."""
+    if job_queue is None:
+        return
+    plan = await sessions.plan_group(services.db, group_id, services.now())
+    if plan is None:
+        unschedule_group(job_queue, group_id)
+    else:
+        schedule_plan(job_queue, plan, services.now())
+
+
+async def rebuild(job_queue: JobQueue[BotContext] | None, services: Services) -> int:
+    """(Re)create the jobs of every active group; returns how many groups were planned."""
+    if job_queue is None:
+        return 0
+    now = services.now()
+    plans = await sessions.plan_all(services.db, now)
+    for plan in plans:
+        schedule_plan(job_queue, plan, now)
+    log.info("planned %d group(s)", len(plans))
+    return len(plans)
+
+
+def start_sweeping(job_queue: JobQueue[BotContext], interval: float) -> None:
+    job_queue.run_repeating(
+        _sweep, interval=interval, first=interval, name="sweep", job_kwargs=NEVER_MISFIRE
+    )
