@@ -13,7 +13,7 @@ _BIDI_CONTROLS = frozenset(
 
 def tidy(text: str) -> str:
     """Fold look-alike characters (full-width digits, no-break spaces) and trim, for parsing."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
 
 
 def is_unsafe(char: str) -> bool:

@@ -3,6 +3,8 @@
 They keep announcements readable and split checking cheap, and stop absurd input early.
 """
 
+import unicodedata
+
 from domain.errors import InputProblem
 from domain.paces import is_canonical
 from domain.workout import Amount, Block, Distance, PaceRef, Recovery, Rep, Workout
@@ -80,10 +82,13 @@ def check_recovery_amount(amount: Amount) -> None:
 
 
 def check_note(note: str) -> None:
-    """Notes are short, single-spaced, printable and free of double quotes."""
+    """Notes are short, single-spaced, printable, NFKC-normal and free of double quotes.
+
+    The last two keep every stored note writable in the notation and readable back.
+    """
     if (
         not 0 < len(note) <= MAX_NOTE_LENGTH
-        or note != " ".join(note.split())
+        or note != " ".join(unicodedata.normalize("NFKC", note).split())
         or any(char in '"“”' or not char.isprintable() for char in note)
     ):
         raise InputProblem(

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Bot
 
-from db import members, posts, rsvps
+from db import claims, members, rsvps
 from db.sessions import ANNOUNCEMENT, PRIVATE_REMINDER, REMINDER
 from handlers import render
 from handlers.services import Services
@@ -26,7 +26,7 @@ async def post_announcement(bot: Bot, services: Services, session_id: int) -> in
     if board.session.cancelled or board.session.starts_at <= now:
         return None
     chat_id = board.group.chat_id
-    if not await posts.claim(services.db, session_id, ANNOUNCEMENT, chat_id, now):
+    if not await claims.claim(services.db, session_id, ANNOUNCEMENT, chat_id, now):
         return None
     try:
         message = await send(
@@ -37,12 +37,12 @@ async def post_announcement(bot: Bot, services: Services, session_id: int) -> in
             render.announcement_keyboard(board, now),
         )
     except Exception:
-        await posts.release(services.db, session_id, ANNOUNCEMENT, chat_id)
+        await claims.release(services.db, session_id, ANNOUNCEMENT, chat_id)
         raise
     if message is None:
-        await posts.release(services.db, session_id, ANNOUNCEMENT, chat_id)
+        await claims.release(services.db, session_id, ANNOUNCEMENT, chat_id)
         return None
-    await posts.record_sent(services.db, session_id, ANNOUNCEMENT, chat_id, message.message_id, now)
+    await claims.record_sent(services.db, session_id, ANNOUNCEMENT, chat_id, message.message_id, now)
     log.info("announced session %s in %s as message %s", session_id, chat_id, message.message_id)
     await _post_venue(bot, services, session_id)
     return message.message_id
@@ -54,7 +54,7 @@ async def _post_venue(bot: Bot, services: Services, session_id: int) -> None:
     if board is None or not board.group.has_location:
         return
     group, now = board.group, services.now()
-    if not await posts.claim(services.db, session_id, VENUE, group.chat_id, now):
+    if not await claims.claim(services.db, session_id, VENUE, group.chat_id, now):
         return
     assert group.latitude is not None and group.longitude is not None
     message = await bot.send_venue(
@@ -64,7 +64,7 @@ async def _post_venue(bot: Bot, services: Services, session_id: int) -> None:
         title=group.place or "Speed session",
         address=render.when(board.session.starts_at, group.timezone),
     )
-    await posts.record_sent(services.db, session_id, VENUE, group.chat_id, message.message_id, now)
+    await claims.record_sent(services.db, session_id, VENUE, group.chat_id, message.message_id, now)
 
 
 async def repost_announcement(bot: Bot, services: Services, session_id: int) -> int | None:
@@ -85,7 +85,7 @@ async def repost_announcement(bot: Bot, services: Services, session_id: int) -> 
     )
     if message is None:
         return None
-    old = await posts.replace_message(
+    old = await claims.replace_message(
         services.db, session_id, ANNOUNCEMENT, chat_id, message.message_id, now
     )
     if old is not None and old != message.message_id:
@@ -102,22 +102,22 @@ async def post_reminder(bot: Bot, services: Services, session_id: int) -> None:
     if board.session.cancelled or board.session.starts_at <= now:
         return
     chat_id = board.group.chat_id
-    if await posts.claim(services.db, session_id, REMINDER, chat_id, now):
+    if await claims.claim(services.db, session_id, REMINDER, chat_id, now):
         try:
             message = await send(bot, services, chat_id, render.reminder_text(board))
         except Exception:
-            await posts.release(services.db, session_id, REMINDER, chat_id)
+            await claims.release(services.db, session_id, REMINDER, chat_id)
             raise
         if message is None:
-            await posts.release(services.db, session_id, REMINDER, chat_id)
+            await claims.release(services.db, session_id, REMINDER, chat_id)
             return
-        await posts.record_sent(services.db, session_id, REMINDER, chat_id, message.message_id, now)
+        await claims.record_sent(services.db, session_id, REMINDER, chat_id, message.message_id, now)
     text = render.private_reminder_text(board)
     for person in await members.private_reminder_audience(services.db, session_id):
-        if not await posts.claim(services.db, session_id, PRIVATE_REMINDER, person.user_id, now):
+        if not await claims.claim(services.db, session_id, PRIVATE_REMINDER, person.user_id, now):
             continue
         sent = await send(bot, services, person.user_id, text)
-        await posts.record_sent(
+        await claims.record_sent(
             services.db,
             session_id,
             PRIVATE_REMINDER,

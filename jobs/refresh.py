@@ -71,6 +71,11 @@ class AnnouncementRefresher:
             render.announcement_keyboard(board, now),
         )
 
+    async def settle(self) -> None:
+        """Wait until every pending refresh has run (used by tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
     async def flush(self) -> None:
         """Finish every pending edit now (at shutdown), without waiting out the interval."""
         pending = set(self._dirty)

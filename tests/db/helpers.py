@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from db import groups, posts, sessions
+from db import claims, groups, sessions
 from db.engine import Database
 from db.sessions import ANNOUNCEMENT
 from db.views import Person, SessionView
@@ -28,6 +28,6 @@ async def set_up_group(
     for key, value in settings:
         await groups.set_setting(db, chat_id, key, value, NOW)
     session = await sessions.next_session(db, chat_id, NOW)
-    assert await posts.claim(db, session.id, ANNOUNCEMENT, chat_id, NOW)
-    await posts.record_sent(db, session.id, ANNOUNCEMENT, chat_id, ANNOUNCEMENT_MESSAGE, NOW)
+    assert await claims.claim(db, session.id, ANNOUNCEMENT, chat_id, NOW)
+    await claims.record_sent(db, session.id, ANNOUNCEMENT, chat_id, ANNOUNCEMENT_MESSAGE, NOW)
     return session

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from db import groups, members, posts, rsvps, sessions
+from db import claims, groups, members, rsvps, sessions
 from db.engine import Database
 from db.sessions import ANNOUNCEMENT, PRIVATE_REMINDER, REMINDER
 from db.views import Refusal, Refused
@@ -58,7 +58,7 @@ async def test_cancel_tells_in_and_maybe_only_and_cannot_repeat(db: Database) ->
 
 async def test_move_pins_reinstates_and_rearms_the_reminder(db: Database) -> None:
     session = await set_up_group(db)
-    assert await posts.claim(db, session.id, REMINDER, CHAT, NOW)
+    assert await claims.claim(db, session.id, REMINDER, CHAT, NOW)
     await sessions.cancel_next(db, CHAT, None, NOW)
     thursday = datetime(2026, 12, 3, 19, 0, tzinfo=UTC)
     change = await sessions.move_next(db, CHAT, thursday, NOW)
@@ -75,35 +75,35 @@ async def test_move_pins_reinstates_and_rearms_the_reminder(db: Database) -> Non
 async def test_a_claim_is_won_once_even_when_contended(db: Database) -> None:
     session = await set_up_group(db)
     results = await asyncio.gather(
-        *(posts.claim(db, session.id, REMINDER, CHAT, NOW) for _ in range(10))
+        *(claims.claim(db, session.id, REMINDER, CHAT, NOW) for _ in range(10))
     )
     assert results.count(True) == 1
 
 
 async def test_an_unsent_claim_expires_a_sent_one_never(db: Database) -> None:
     session = await set_up_group(db)
-    assert await posts.claim(db, session.id, REMINDER, CHAT, NOW)
-    assert not await posts.claim(db, session.id, REMINDER, CHAT, NOW + timedelta(minutes=1))
-    later = NOW + posts.CLAIM_EXPIRY + timedelta(seconds=1)
-    assert await posts.claim(db, session.id, REMINDER, CHAT, later)
-    await posts.record_sent(db, session.id, REMINDER, CHAT, 77, later)
-    assert not await posts.claim(db, session.id, REMINDER, CHAT, later + timedelta(hours=1))
+    assert await claims.claim(db, session.id, REMINDER, CHAT, NOW)
+    assert not await claims.claim(db, session.id, REMINDER, CHAT, NOW + timedelta(minutes=1))
+    later = NOW + claims.CLAIM_EXPIRY + timedelta(seconds=1)
+    assert await claims.claim(db, session.id, REMINDER, CHAT, later)
+    await claims.record_sent(db, session.id, REMINDER, CHAT, 77, later)
+    assert not await claims.claim(db, session.id, REMINDER, CHAT, later + timedelta(hours=1))
     # The announcement was claimed and sent by set_up_group.
-    assert not await posts.claim(db, session.id, ANNOUNCEMENT, CHAT, later + timedelta(days=1))
+    assert not await claims.claim(db, session.id, ANNOUNCEMENT, CHAT, later + timedelta(days=1))
 
 
 async def test_release_gives_the_claim_back(db: Database) -> None:
     session = await set_up_group(db)
-    assert await posts.claim(db, session.id, REMINDER, CHAT, NOW)
-    await posts.release(db, session.id, REMINDER, CHAT)
-    assert await posts.claim(db, session.id, REMINDER, CHAT, NOW)
+    assert await claims.claim(db, session.id, REMINDER, CHAT, NOW)
+    await claims.release(db, session.id, REMINDER, CHAT)
+    assert await claims.claim(db, session.id, REMINDER, CHAT, NOW)
 
 
 async def test_replace_message_returns_the_old_copy(db: Database) -> None:
     session = await set_up_group(db)
-    old = await posts.sent_message_id(db, session.id, ANNOUNCEMENT, CHAT)
-    assert await posts.replace_message(db, session.id, ANNOUNCEMENT, CHAT, 900, NOW) == old
-    assert await posts.sent_message_id(db, session.id, ANNOUNCEMENT, CHAT) == 900
+    old = await claims.sent_message_id(db, session.id, ANNOUNCEMENT, CHAT)
+    assert await claims.replace_message(db, session.id, ANNOUNCEMENT, CHAT, 900, NOW) == old
+    assert await claims.sent_message_id(db, session.id, ANNOUNCEMENT, CHAT) == 900
 
 
 async def test_private_reminders_go_to_opted_in_members_not_out(db: Database) -> None:
@@ -115,7 +115,7 @@ async def test_private_reminders_go_to_opted_in_members_not_out(db: Database) ->
     await members.set_private_reminders(db, runner(5), True, NOW)  # not in this group
     audience = await members.private_reminder_audience(db, session.id)
     assert [p.user_id for p in audience] == [1]
-    assert await posts.claim(db, session.id, PRIVATE_REMINDER, 1, NOW)
+    assert await claims.claim(db, session.id, PRIVATE_REMINDER, 1, NOW)
 
 
 async def test_coaches_are_per_group(db: Database) -> None:

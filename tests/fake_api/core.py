@@ -120,6 +120,9 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
             return False
         with self._lock:
             self._confirm_updates(offset)  # Telegram confirms on receipt, not on return
+            allowed = values.get("allowed_updates")
+            if isinstance(allowed, list):  # and filters new updates from then on
+                self.allowed_updates = [str(kind) for kind in allowed]
             self._poll_generation += 1
             generation = self._poll_generation
             self._polls_waiting += 1

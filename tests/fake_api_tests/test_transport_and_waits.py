@@ -99,3 +99,14 @@ async def test_sync_wait_inside_event_loop_is_refused(tg: FakeTelegram) -> None:
         tg.wait_until(lambda: True, timeout=0.01)
     tg.user_sends(ANN, GROUP, "ping")
     assert len(await tg.async_wait_for_updates(timeout=1)) == 1
+
+
+async def test_long_poll_applies_allowed_updates_on_arrival(tg: FakeTelegram) -> None:
+    params = {"timeout": 5, "allowed_updates": '["callback_query"]'}
+    poll = asyncio.create_task(tg.handle_async("getUpdates", params))
+    await tg.async_wait_for_polling(timeout=2)
+    tg.user_sends(ANN, GROUP, "not wanted")
+    assert tg.pending_updates == []
+    poll.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await poll
