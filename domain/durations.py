@@ -30,7 +30,7 @@ _EXAMPLE_SPANS = [
 def parse_span(text: str, *, minimum: timedelta, maximum: timedelta, what: str) -> timedelta:
     """Read ``48h``, ``2 days``, ``1h 30m``, ``90min``, ``1h30``; whole minutes only.
 
-    ``what`` names the setting in messages, e.g. "The reminder".
+    ``what`` labels the setting in messages, e.g. "reminder".
     """
     example = _example(minimum, maximum)
     cleaned = tidy(text).lower()
@@ -39,7 +39,7 @@ def parse_span(text: str, *, minimum: timedelta, maximum: timedelta, what: str) 
     minutes = _minutes(cleaned, example)
     if not minimum / _MINUTE <= minutes <= maximum / _MINUTE:
         raise InputProblem(
-            f"{what[:1].upper()}{what[1:]} must be between {format_span(minimum)} "
+            f"{what[:1].upper()}{what[1:]}: please choose between {format_span(minimum)} "
             f"and {format_span(maximum)}, e.g. {example}."
         )
     return minutes * _MINUTE

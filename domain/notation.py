@@ -75,13 +75,14 @@ from domain.workout_rules import (
     MAX_DEPTH,
     MODES,
     NOTE_WORDS,
+    TOO_DEEP,
     check_count,
     check_note,
     check_recovery_amount,
     check_rep_amount,
     check_workout,
 )
-from domain.workout_text import render_workout, to_notation
+from domain.workout_text import check_fits, render_workout, to_notation
 
 __all__ = [
     "NOTATION_HELP",
@@ -145,6 +146,7 @@ def parse_workout(text: str) -> Workout:
     source, tokens = tokenize(text)
     workout = _Parser(source, tokens).workout()
     check_workout(workout)
+    check_fits(workout)
     return workout
 
 
@@ -176,9 +178,10 @@ class _Element:
         return Block(self.count or 1, items, m.pace, m.recovery, m.set_recovery, m.note)
 
     def as_item(self) -> Rep | Block:
+        """Inside brackets: a bare amount is a Rep unless it carries its own recovery."""
         m = self.modifiers
-        if self.is_plain_amount() and m.recovery is None and m.set_recovery is None:
-            assert not isinstance(self.body, tuple)
+        own_recovery = m.recovery is not None or m.set_recovery is not None
+        if self.count is None and not isinstance(self.body, tuple) and not own_recovery:
             return Rep(self.body, m.pace, m.note)
         return self.as_block()
 
@@ -214,7 +217,7 @@ class _Parser:
 
     def fail_after_element(self) -> NoReturn:
         token = self.peek()
-        if token is not None and token.text == ")":
+        if self.at("symbol", ")"):
             raise InputProblem("There is a ) without a matching (. Example: 4x(400m, 200m) @mile")
         if token is not None and token.kind in ("number", "clock"):
             self.fail(token, _JOIN_HINT if self.at("times", ahead=1) else _RECOVERY_HINT)
@@ -227,6 +230,8 @@ class _Parser:
         while True:
             while self.peek() is not None and self._at_part_separator():
                 self.take()
+            if self.peek() is None and not parts:
+                raise InputProblem(f"Please write the workout, e.g. {EXAMPLE}")
             if self.peek() is None:
                 return Workout(tuple(parts))
             parts.extend(self.part())
@@ -255,7 +260,8 @@ class _Parser:
         return (
             self.at("number", ahead=ahead)
             or self.at("clock", ahead=ahead)
-            or (self.at("symbol", "(", ahead=ahead) or self.at("word", "mile", ahead=ahead))
+            or self.at("symbol", "(", ahead=ahead)
+            or self.at("word", "mile", ahead=ahead)
         )
 
     def element(self) -> _Element:
@@ -267,7 +273,7 @@ class _Parser:
                 raise InputProblem("Repeat counts must be whole numbers, e.g. 6x800m.")
             count = int(count_token.text)
             check_count(count)
-        elif self.at("times"):
+        elif self.at("times") or self.at("word", "x"):
             self.fail(self.peek(), "Put the number of reps before the x, e.g. 6x800m.")
         body = self.group() if self.at("symbol", "(") else self.amount("rep")
         return _Element(count, body, self.modifiers())
@@ -275,8 +281,8 @@ class _Parser:
     def group(self) -> tuple[Rep | Block, ...]:
         self.take()
         self.depth += 1
-        if self.depth >= MAX_DEPTH:
-            raise InputProblem("Brackets can nest only two deep, e.g. 2x(4x400m @R r60s).")
+        if self.depth > MAX_DEPTH:
+            raise InputProblem(TOO_DEEP)
         items: list[Rep | Block] = []
         while not (items and self.at("symbol", ")")):
             items.append(self.element().as_item())
@@ -364,7 +370,7 @@ class _Parser:
                 check_note(token.text)
                 found.note = token.text if found.note is None else f"{found.note} {token.text}"
                 check_note(found.note)
-            elif token.kind in ("symbol", "newline") and token.text in ",\n" and self._continues():
+            elif (self.at("symbol", ",") or self.at("newline")) and self._continues():
                 self.take()
             else:
                 return found
@@ -424,11 +430,10 @@ class _Parser:
         if not (self.at("symbol", "/") or self.at("word", "per")):
             return "per_rep"
         token = self.take()
-        unit = self.peek()
-        if unit is not None and unit.text in ("km", "k", "kilometre", "kilometer"):
+        if self.at("word", "km", "k", "kilometre", "kilometer"):
             self.take()
             return "per_km"
-        if unit is not None and unit.text in ("mi", "mile"):
+        if self.at("word", "mi", "mile"):
             self.take()
             return "per_mile"
         self.fail(token, "Write paces like @3:20/km or @5:20/mi.")

@@ -7,9 +7,7 @@ from typing import Literal
 from domain.amounts import CLOCK_PATTERN, NUMBER_PATTERN
 from domain.errors import InputProblem
 from domain.text import is_unsafe, quoted, tidy
-from domain.workout_rules import EXAMPLE
-
-MAX_LENGTH = 300
+from domain.workout_rules import EXAMPLE, MAX_LENGTH, TOO_LONG
 
 TokenKind = Literal["number", "clock", "word", "times", "symbol", "quote", "newline"]
 
@@ -54,9 +52,7 @@ def tokenize(source: str) -> tuple[str, list[Token]]:
     if not text:
         raise InputProblem(f"Please write the workout, e.g. {EXAMPLE}")
     if len(text) > MAX_LENGTH:
-        raise InputProblem(
-            f"That workout is too long (at most {MAX_LENGTH} characters). Example: {EXAMPLE}"
-        )
+        raise InputProblem(TOO_LONG)
     unsafe = [char for char in text if is_unsafe(char) and char not in "\t\n\r"]
     if unsafe:
         raise InputProblem(f"The workout contains hidden control characters. Example: {EXAMPLE}")

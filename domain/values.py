@@ -16,7 +16,7 @@ MAX_PLACE_LENGTH = 200
 
 _CLOCK = re.compile(r"([0-9]{1,2})[:.h]([0-9]{2})")
 _COORDINATE = r"[-+]?[0-9]{1,3}(?:\.[0-9]+)?"
-_LOCATION = re.compile(rf"({_COORDINATE})\s*[,;\s]\s*({_COORDINATE})")
+_LOCATION = re.compile(rf"({_COORDINATE})(?:\s*[,;]\s*|\s+)({_COORDINATE})")
 _NO_LIMIT = frozenset({"off", "none", "no", "no limit", "unlimited", "0"})
 _SWITCH = {
     **dict.fromkeys(("on", "yes", "y", "true", "enable", "enabled"), True),
@@ -113,7 +113,8 @@ def parse_timezone(text: str) -> str:
 
 def parse_location(text: str) -> tuple[float, float]:
     """``51.5074,-0.1278`` as (latitude, longitude)."""
-    match = _LOCATION.fullmatch(tidy(text))
+    cleaned = tidy(text)
+    match = _LOCATION.fullmatch(cleaned) if len(cleaned) <= 60 else None
     if match is not None:
         latitude, longitude = float(match[1]), float(match[2])
         if -90 <= latitude <= 90 and -180 <= longitude <= 180:

@@ -28,6 +28,7 @@ from domain.workout import (
     Workout,
 )
 from domain.workout_rules import EXAMPLE, MAX_DEPTH, MAX_ITEMS, MAX_PARTS, check_workout
+from domain.workout_text import check_fits
 
 FORMAT = 1
 
@@ -103,6 +104,7 @@ def workout_from_dict(d: object) -> Workout:
     parts = _list(data["parts"], MAX_PARTS)
     workout = Workout(tuple(_block(part, 1) for part in parts))
     check_workout(workout)
+    check_fits(workout)
     return workout
 
 

@@ -7,51 +7,26 @@ import unicodedata
 
 from domain.errors import InputProblem
 from domain.paces import is_canonical
-from domain.workout import Amount, Block, Distance, PaceRef, Recovery, Rep, Workout
-from domain.workout import total_reps as count_reps
+from domain.workout import Amount, Block, Distance, PaceRef, Recovery, Rep, Workout, total_reps
 
 EXAMPLE = "6x800m @5K r90s"
+MAX_LENGTH = 300  # characters of notation, typed or canonical
+TOO_LONG = f"That workout is too long (at most {MAX_LENGTH} characters). Example: {EXAMPLE}"
 MAX_PARTS = 10
 MAX_ITEMS = 20
 MAX_COUNT = 100
 MAX_DEPTH = 3  # blocks inside blocks inside blocks: 2x(3x(4x200m))
+TOO_DEEP = "Too many brackets inside brackets. Example: 2x(4x400m @R r60s) 4min between sets"
 MAX_TOTAL_REPS = 200
 MAX_NOTE_LENGTH = 60
 MODES = ("jog", "walk", "stand", "float")
 # Words accepted as notes without quotes (``10x200m hills``); anything else goes in quotes.
-NOTE_WORDS = frozenset(
-    (
-        "hills",
-        "hill",
-        "uphill",
-        "downhill",
-        "strides",
-        "sprints",
-        "surges",
-        "track",
-        "grass",
-        "trail",
-        "road",
-        "treadmill",
-        "sand",
-        "stairs",
-        "flat",
-        "fartlek",
-        "spikes",
-        "barefoot",
-        "relaxed",
-        "fast",
-        "controlled",
-        "progressive",
-        "steady",
-        "easy",
-        "warmup",
-        "cooldown",
-        "pyramid",
-        "ladder",
-        "cutdown",
-    )
-)
+NOTE_WORDS = frozenset({
+    "hills", "hill", "uphill", "downhill", "strides", "sprints", "surges", "track", "grass",
+    "trail", "road", "treadmill", "sand", "stairs", "flat", "fartlek", "spikes", "barefoot",
+    "relaxed", "fast", "controlled", "progressive", "steady", "easy", "warmup", "cooldown",
+    "pyramid", "ladder", "cutdown",
+})  # fmt: skip
 
 _REP_METRES = (10.0, 100_000.0)
 _REP_SECONDS = (1.0, 6 * 3600.0)
@@ -105,7 +80,7 @@ def check_workout(w: Workout) -> None:
         )
     for part in w.parts:
         _check_block(part, 1)
-    if count_reps(w) > MAX_TOTAL_REPS:
+    if total_reps(w) > MAX_TOTAL_REPS:
         raise InputProblem(
             f"That adds up to more than {MAX_TOTAL_REPS} reps. "
             "Please shorten it, e.g. 10x400m @5K r60s."
@@ -114,7 +89,7 @@ def check_workout(w: Workout) -> None:
 
 def _check_block(block: Block, depth: int) -> None:
     if depth > MAX_DEPTH:
-        raise InputProblem("Brackets can nest only two deep, e.g. 2x(4x400m @R r60s).")
+        raise InputProblem(TOO_DEEP)
     check_count(block.count)
     if not 1 <= len(block.items) <= MAX_ITEMS:
         raise InputProblem(

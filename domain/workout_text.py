@@ -5,9 +5,10 @@ can be shown back to the coach ("saved as …") and parsed again without drift.
 """
 
 from domain.amounts import amount_notation, amount_text
+from domain.errors import InputProblem
 from domain.paces import pace_notation, pace_text
 from domain.workout import Amount, Block, Recovery, Rep, Workout
-from domain.workout_rules import NOTE_WORDS
+from domain.workout_rules import MAX_LENGTH, NOTE_WORDS, TOO_LONG
 
 
 def render_workout(w: Workout) -> str:
@@ -45,6 +46,15 @@ def _recovery_text(recovery: Recovery) -> str:
 def to_notation(w: Workout) -> str:
     """Canonical compact notation, e.g. ``2x(4x400m @R r60s) r4min between sets``."""
     return " + ".join(_part_notation(part) for part in w.parts)
+
+
+def check_fits(w: Workout) -> None:
+    """Keep every saved workout re-typeable: its canonical form must fit the input limit.
+
+    Canonical text can be longer than what was typed (``6x1k`` -> ``6x1000m``).
+    """
+    if len(to_notation(w)) > MAX_LENGTH:
+        raise InputProblem(TOO_LONG)
 
 
 def _part_notation(block: Block) -> str:

@@ -5,10 +5,11 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from domain.amounts import MILE
-from domain.paces import RACES, ZONES
-from domain.workout import Block, Distance, Duration, PaceRef, Recovery, Rep, Workout, total_reps
-from domain.workout_rules import MAX_NOTE_LENGTH, MODES, NOTE_WORDS, check_note
 from domain.errors import InputProblem
+from domain.paces import RACES, ZONES
+from domain.workout import Block, Distance, Duration, PaceRef, Recovery, Rep, Workout
+from domain.workout_rules import MAX_NOTE_LENGTH, MODES, NOTE_WORDS, check_note, check_workout
+from domain.workout_text import check_fits
 
 
 def clock(seconds: Decimal) -> str:
@@ -65,7 +66,7 @@ def _is_valid_note(text: str) -> bool:
 
 def notes() -> st.SearchStrategy[str]:
     words = st.lists(st.sampled_from(sorted(NOTE_WORDS)), min_size=1, max_size=3)
-    free = st.text(min_size=1, max_size=MAX_NOTE_LENGTH).map(lambda t: " ".join(t.split()))
+    free = st.text(min_size=1, max_size=MAX_NOTE_LENGTH // 3).map(lambda t: " ".join(t.split()))
     return st.one_of(words.map(" ".join), free).filter(_is_valid_note)
 
 
@@ -82,7 +83,7 @@ def blocks(depth: int = 1) -> st.SearchStrategy[Block]:
     return st.builds(
         Block,
         st.integers(1, 8),
-        st.lists(item, min_size=1, max_size=4).map(tuple),
+        st.lists(item, min_size=1, max_size=3).map(tuple),
         st.none() | paces(),
         st.none() | recoveries(),
         st.none() | recoveries(),
@@ -90,6 +91,16 @@ def blocks(depth: int = 1) -> st.SearchStrategy[Block]:
     )
 
 
+def _fits(w: Workout) -> bool:
+    try:
+        check_workout(w)
+        check_fits(w)
+    except InputProblem:
+        return False
+    return True
+
+
 def workouts() -> st.SearchStrategy[Workout]:
-    parts = st.lists(blocks(), min_size=1, max_size=4).map(lambda b: Workout(tuple(b)))
-    return parts.filter(lambda w: total_reps(w) <= 200)
+    """Valid workouts: within every limit, including a canonical form of <= 300 chars."""
+    parts = st.lists(blocks(), min_size=1, max_size=3).map(lambda b: Workout(tuple(b)))
+    return parts.filter(_fits)

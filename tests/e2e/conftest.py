@@ -1,0 +1,91 @@
+"""End to end: the real `python bot.py` process against the local fake Bot API server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_api import DEFAULT_TOKEN, FakeTelegram
+from tests.fake_api.http_server import FakeBotApiServer
+
+REPO = Path(__file__).resolve().parents[2]
+GROUP = -1001234567890
+COACH, ANN, BOB, CAT, DAN = 101, 102, 103, 104, 105
+
+
+class BotProcess:
+    """`python bot.py` with its environment pointed at the fake server and a temp database."""
+
+    def __init__(self, base_url: str, database_url: str, log_path: Path) -> None:
+        self.env = {
+            **os.environ,
+            "BOT_TOKEN": DEFAULT_TOKEN,
+            "TELEGRAM_BASE_URL": base_url,
+            "DATABASE_URL": database_url,
+            "DEFAULT_TIMEZONE": "UTC",
+            "LOG_LEVEL": "DEBUG",
+            "ANNOUNCEMENT_EDIT_INTERVAL": "0.5",
+            "SWEEP_INTERVAL": "5",
+            "POLL_TIMEOUT": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, api: FakeTelegram) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "bot.py"], cwd=REPO, env=self.env, stdout=log, stderr=log
+        )
+        mark = api.call_mark()
+        api.wait_for_call("getUpdates", timeout=30, after_index=mark)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeTelegram]:
+    api = FakeTelegram()
+    for user_id, name in ((COACH, "Coach"), (ANN, "Ann"), (BOB, "Bob"), (CAT, "Cat"), (DAN, "Dan")):
+        api.add_user(user_id, name)
+    api.add_group(GROUP, "Tuesday Harriers", admins=[COACH], members=[ANN, BOB, CAT, DAN])
+    yield api
+
+
+@pytest.fixture
+def server(api: FakeTelegram) -> Iterator[FakeBotApiServer]:
+    with FakeBotApiServer(api) as running:
+        yield running
+
+
+@pytest.fixture
+def bot(server: FakeBotApiServer, api: FakeTelegram, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(
+        server.base_url, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", tmp_path / "bot.log"
+    )
+    process.start(api)
+    yield process
+    process.stop()
+    log = process.log()
+    assert "Traceback" not in log, log[-5000:]
