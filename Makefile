@@ -21,6 +21,9 @@ run: $(STAMP)
 	$(BIN)/python bot.py
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.errors import InputProblem
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +15,7 @@ from db.models import Group, Session
 from db.sql import insert_ignore
 from db.views import GroupSettings, SessionView
 from domain import durations, schedule, values
+from domain.errors import InputProblem
 
 ANNOUNCE_RANGE = (timedelta(minutes=1), timedelta(days=6))
 REMINDER_RANGE = (timedelta(minutes=1), timedelta(days=6))
@@ -81,8 +81,14 @@ async def set_active(db: Database, chat_id: int, active: bool) -> None:
         await session.execute(update(Group).where(Group.chat_id == chat_id).values(active=active))
 
 
-def _minutes(span: timedelta) -> int:
+def _span(text: str, limits: tuple[timedelta, timedelta], what: str) -> int:
+    """A lead or length in whole minutes, within `limits`."""
+    span = durations.parse_span(text, minimum=limits[0], maximum=limits[1], what=what)
     return int(span.total_seconds() // 60)
+
+
+def _span_text(minutes: int) -> str:
+    return durations.format_span(timedelta(minutes=minutes))
 
 
 def parse_setting(key: str, text: str, group: Group) -> dict[str, Any]:
@@ -108,39 +114,25 @@ def parse_setting(key: str, text: str, group: Group) -> dict[str, Any]:
         lat, lon = values.parse_location(text)
         return {"latitude": lat, "longitude": lon}
     if key == "announce":
-        lead = _minutes(
-            durations.parse_span(
-                text, minimum=ANNOUNCE_RANGE[0], maximum=ANNOUNCE_RANGE[1], what="announce"
-            )
-        )
+        lead = _span(text, ANNOUNCE_RANGE, "Announcement lead")
         if lead <= group.reminder_lead_min:
             raise InputProblem(
-                "The announcement has to go out before the reminder "
-                f"(the reminder is {durations.format_span(timedelta(minutes=group.reminder_lead_min))}"
-                " before the start). Example: /set announce 48h"
+                "The announcement has to go out before the reminder (the reminder is "
+                f"{_span_text(group.reminder_lead_min)} before the start). "
+                "Example: /set announce 48h"
             )
         return {"announce_lead_min": lead}
     if key == "reminder":
-        lead = _minutes(
-            durations.parse_span(
-                text, minimum=REMINDER_RANGE[0], maximum=REMINDER_RANGE[1], what="reminder"
-            )
-        )
+        lead = _span(text, REMINDER_RANGE, "Reminder lead")
         if lead >= group.announce_lead_min:
             raise InputProblem(
-                "The reminder has to come after the announcement "
-                f"(the announcement is {durations.format_span(timedelta(minutes=group.announce_lead_min))}"
-                " before the start). Example: /set reminder 3h"
+                "The reminder has to come after the announcement (the announcement is "
+                f"{_span_text(group.announce_lead_min)} before the start). "
+                "Example: /set reminder 3h"
             )
         return {"reminder_lead_min": lead}
     if key == "duration":
-        return {
-            "duration_min": _minutes(
-                durations.parse_span(
-                    text, minimum=DURATION_RANGE[0], maximum=DURATION_RANGE[1], what="duration"
-                )
-            )
-        }
+        return {"duration_min": _span(text, DURATION_RANGE, "Session length")}
     if key == "capacity":
         return {"capacity": values.parse_capacity(text)}
     assert key == "guests"

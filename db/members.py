@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.rsvp import Answer
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +12,7 @@ from db.engine import Database
 from db.models import Coach, Member, Membership, Rsvp, Session
 from db.sql import upsert
 from db.views import Person
+from domain.rsvp import Answer
 
 
 async def remember(session: AsyncSession, user: Person, chat_id: int | None, now: datetime) -> None:

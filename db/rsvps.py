@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.rsvp import MAX_GUESTS, Allocation, Answer, Reply, allocate, promoted
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +14,7 @@ from db.members import remember
 from db.models import Group, Member, Post, Rsvp, Session
 from db.sessions import ANNOUNCEMENT, upcoming_row
 from db.views import Board, Entry, Person, Refusal, Refused, RsvpOutcome
+from domain.rsvp import MAX_GUESTS, Allocation, Answer, Reply, allocate, promoted
 
 
 async def _locked_session(
@@ -93,7 +93,6 @@ async def answer_button(
     async with db.sessions.begin() as session:
         row, group = await _locked_session(session, session_id, chat_id, now, message_id)
         return await _apply_answer(session, row, group, user, answer, None, now)
-        return await _apply_answer(session, row, group, user, answer, note, now)
 
 
 async def answer_next(

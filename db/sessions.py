@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from domain.rsvp import Answer
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +15,7 @@ from db.models import Group, Member, Post, Rsvp, Session
 from db.sql import insert_ignore
 from db.views import Person, PostPlan, Refusal, Refused, SessionChange, SessionView
 from domain import schedule
+from domain.rsvp import Answer
 
 ANNOUNCEMENT = "announcement"
 REMINDER = "reminder"

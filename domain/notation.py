@@ -45,7 +45,7 @@ Meaning:
 * A new line starting with a distance, time or bracket starts a new part.
 * Notes are words from a fixed list (``hills``, ``strides``, ``grass``…) or any text
   in double quotes; several notes are joined with a space.
-"""  # noqa: RUF002
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal

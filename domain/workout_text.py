@@ -12,7 +12,7 @@ from domain.workout_rules import MAX_LENGTH, NOTE_WORDS, TOO_LONG
 
 
 def render_workout(w: Workout) -> str:
-    """One line per part, e.g. ``6 × 800 m at 5K pace, 90 s recovery``."""  # noqa: RUF002
+    """One line per part, e.g. ``6 × 800 m at 5K pace, 90 s recovery``."""
     return "\n".join(_block_text(part) for part in w.parts)
 
 
@@ -24,7 +24,7 @@ def _block_text(block: Block) -> str:
     elif any(isinstance(item, Block) for item in block.items):
         body = f"{block.count} sets of {inner}"
     else:
-        body = f"{block.count} × {inner}"  # noqa: RUF001
+        body = f"{block.count} × {inner}"
     text = _join(body, block.note, pace_text(block.pace) if block.pace else None)
     if block.recovery is not None:
         text += f", {_recovery_text(block.recovery)} recovery"

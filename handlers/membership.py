@@ -11,7 +11,8 @@ from jobs.scheduler import sync_group, unschedule_group
 
 WELCOME = (
     "👋 Hi! I post your weekly speed session, collect In / Maybe / Out and remind everyone.\n"
-    "An admin can start with /setup (or /set day tuesday and /set time 18:30). /help lists everything."
+    "An admin can start with /setup (or /set day tuesday and /set time 18:30).\n"
+    "/help lists everything."
 )
 
 

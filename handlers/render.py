@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from domain.errors import InputProblem
-from domain.rsvp import Answer
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from db.views import Board, Entry, GroupSettings, Person, Refusal, RsvpOutcome, SessionView
 from domain import durations, notation, schedule, values
+from domain.errors import InputProblem
+from domain.rsvp import Answer
 
 MAX_NAMES_PER_LINE = 60
 
@@ -221,7 +221,9 @@ REFUSALS: dict[Refusal, str] = {
     ),
     Refusal.NO_SESSION: "There is no upcoming session.",
     Refusal.CANCELLED: "That session is cancelled, so answers are closed.",
-    Refusal.ALREADY_CANCELLED: "The next session is already cancelled. To bring it back: /move tue 18:30",
+    Refusal.ALREADY_CANCELLED: (
+        "The next session is already cancelled. To bring it back: /move tue 18:30"
+    ),
     Refusal.STARTED: "That session has already started: answers are closed.",
     Refusal.WRONG_CHAT: "This button doesn't belong to a session of this group.",
     Refusal.STALE_BUTTON: "That announcement is out of date: please use the latest one (/next).",
@@ -241,7 +243,10 @@ def refusal(reason: Refusal, group: GroupSettings | None = None, detail: str = "
     text = REFUSALS[reason]
     if reason is Refusal.NOT_A_SESSION_DAY and group is not None:
         weekday = values.weekday_name(group.weekday)
-        text = f"{esc(detail)} isn't a session day: sessions are on {weekday}s. Example: /workout 2026-12-08 6x800m @5K r90s"
+        text = (
+            f"{esc(detail)} isn't a session day: sessions are on {weekday}s. "
+            "Example: /workout 2026-12-08 6x800m @5K r90s"
+        )
     return text
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from domain.rsvp import Answer
 from telegram import Update
 
 from db import members, rsvps
-from db.views import Refused, RsvpOutcome
+from db.views import Refusal, Refused, RsvpOutcome
+from domain.rsvp import Answer
 from handlers import render
 from handlers.common import argument_text, is_group, person_of, reply
 from handlers.context import BotContext
@@ -102,7 +102,7 @@ async def _answer_command(update: Update, context: BotContext, answer: Answer) -
     else:
         group_id = await members.home_group(services.db, user.id)
         if group_id is None:
-            await reply(update, render.refusal(render.Refusal.NO_HOME_GROUP))
+            await reply(update, render.refusal(Refusal.NO_HOME_GROUP))
             return
     assert group_id is not None
     try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from domain.errors import InputProblem
 from telegram import Update
 
 from db import rsvps, sessions
-from db.views import Refused, SessionChange
+from db.views import Refusal, Refused, SessionChange
 from domain import schedule
+from domain.errors import InputProblem
 from handlers import render
 from handlers.common import argument_text, group_of, reply, upcoming
 from handlers.context import BotContext
@@ -17,17 +17,20 @@ from jobs.posts import repost_announcement
 from jobs.scheduler import sync_group
 
 MAX_REASON_CHARS = 200
-MOVE_USAGE = "Usage: /move &lt;day&gt; &lt;HH:MM&gt; or /move &lt;YYYY-MM-DD&gt; &lt;HH:MM&gt;, e.g. /move thu 19:00"
+MOVE_USAGE = (
+    "Usage: /move &lt;day&gt; &lt;HH:MM&gt; or /move &lt;YYYY-MM-DD&gt; &lt;HH:MM&gt;, "
+    "e.g. /move thu 19:00"
+)
 
 
 async def show_next(update: Update, context: BotContext) -> None:
     group = await group_of(update, context)
     if group is None:
-        await reply(update, render.refusal(render.Refusal.NO_HOME_GROUP))
+        await reply(update, render.refusal(Refusal.NO_HOME_GROUP))
         return
     session = await upcoming(context, group)
     if session is None:
-        await reply(update, render.refusal(render.Refusal.NOT_SET_UP))
+        await reply(update, render.refusal(Refusal.NOT_SET_UP))
         return
     board = await rsvps.board(context.services.db, session.id)
     assert board is not None
@@ -45,10 +48,10 @@ async def announce(update: Update, context: BotContext) -> None:
     assert group is not None
     session = await upcoming(context, group)
     if session is None:
-        await reply(update, render.refusal(render.Refusal.NOT_SET_UP))
+        await reply(update, render.refusal(Refusal.NOT_SET_UP))
         return
     if session.cancelled:
-        await reply(update, render.refusal(render.Refusal.CANCELLED))
+        await reply(update, render.refusal(Refusal.CANCELLED))
         return
     posted = await repost_announcement(context.bot, context.services, session.id)
     if posted is None:
@@ -82,7 +85,8 @@ async def cancel(update: Update, context: BotContext) -> None:
     if len(reason) > MAX_REASON_CHARS:
         await reply(
             update,
-            f"🤔 Please keep the reason under {MAX_REASON_CHARS} characters. Example: /cancel heavy thunderstorms",
+            f"🤔 Please keep the reason under {MAX_REASON_CHARS} characters. "
+            "Example: /cancel heavy thunderstorms",
         )
         return
     group = await group_of(update, context)

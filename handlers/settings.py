@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from domain.errors import InputProblem
-from domain.values import SETTING_KEYS
 from telegram import Update
 
 from db import groups
-from db.views import GroupSettings
+from db.views import GroupSettings, Refusal
+from domain.errors import InputProblem
+from domain.values import SETTING_KEYS
 from handlers import render
 from handlers.common import argument_text, group_of, reply, upcoming
 from handlers.context import BotContext
@@ -26,7 +26,7 @@ SET_USAGE = (
 async def show_settings(update: Update, context: BotContext) -> None:
     group = await group_of(update, context)
     if group is None:
-        await reply(update, render.refusal(render.Refusal.NO_HOME_GROUP))
+        await reply(update, render.refusal(Refusal.NO_HOME_GROUP))
         return
     await reply(update, render.settings_text(group, await upcoming(context, group)))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.errors import InputProblem
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from db import groups
+from domain.errors import InputProblem
 from handlers import render
 from handlers.auth import is_coach
 from handlers.common import group_of, reply, upcoming

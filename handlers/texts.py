@@ -41,7 +41,8 @@ def group_help(bot_username: str, chat_id: int) -> str:
     link = f"https://t.me/{bot_username}?start=g{abs(chat_id)}"
     return (
         MEMBER_HELP
-        + f'\n\nPrivate reminders: <a href="{link}">open a private chat with me</a>, then /remind on.'
+        + f'\n\nPrivate reminders: <a href="{link}">open a private chat with me</a>, '
+        + "then /remind on."
     )
 
 

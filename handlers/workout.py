@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import InputProblem
 from telegram import Update
 
 from db import sessions
 from db.views import Refused
 from domain import notation, schedule
+from domain.errors import InputProblem
 from handlers import render
 from handlers.common import argument_text, group_of, reply
 from handlers.context import BotContext
@@ -55,7 +55,8 @@ async def set_workout(update: Update, context: BotContext) -> None:
     if len(text) > MAX_WORKOUT_CHARS:
         await reply(
             update,
-            f"🤔 That workout is too long: please keep it under {MAX_WORKOUT_CHARS} characters.\n{USAGE}",
+            f"🤔 That workout is too long: please keep it under {MAX_WORKOUT_CHARS} "
+            f"characters.\n{USAGE}",
         )
         return
     try:

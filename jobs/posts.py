@@ -42,7 +42,9 @@ async def post_announcement(bot: Bot, services: Services, session_id: int) -> in
     if message is None:
         await claims.release(services.db, session_id, ANNOUNCEMENT, chat_id)
         return None
-    await claims.record_sent(services.db, session_id, ANNOUNCEMENT, chat_id, message.message_id, now)
+    await claims.record_sent(
+        services.db, session_id, ANNOUNCEMENT, chat_id, message.message_id, now
+    )
     log.info("announced session %s in %s as message %s", session_id, chat_id, message.message_id)
     await _post_venue(bot, services, session_id)
     return message.message_id
@@ -111,7 +113,9 @@ async def post_reminder(bot: Bot, services: Services, session_id: int) -> None:
         if message is None:
             await claims.release(services.db, session_id, REMINDER, chat_id)
             return
-        await claims.record_sent(services.db, session_id, REMINDER, chat_id, message.message_id, now)
+        await claims.record_sent(
+            services.db, session_id, REMINDER, chat_id, message.message_id, now
+        )
     text = render.private_reminder_text(board)
     for person in await members.private_reminder_audience(services.db, session_id):
         if not await claims.claim(services.db, session_id, PRIVATE_REMINDER, person.user_id, now):

@@ -64,7 +64,7 @@ async def _sweep(context: BotContext) -> None:
 
 
 def _replace(
-    job_queue: JobQueue[BotContext], name: str, callback: Any, when: datetime, plan: PostPlan
+    job_queue: JobQueue[Any], name: str, callback: Any, when: datetime, plan: PostPlan
 ) -> Job[BotContext]:
     for job in job_queue.get_jobs_by_name(name):
         job.schedule_removal()
@@ -78,12 +78,12 @@ def _replace(
     )
 
 
-def _remove(job_queue: JobQueue[BotContext], name: str) -> None:
+def _remove(job_queue: JobQueue[Any], name: str) -> None:
     for job in job_queue.get_jobs_by_name(name):
         job.schedule_removal()
 
 
-def schedule_plan(job_queue: JobQueue[BotContext], plan: PostPlan, now: datetime) -> None:
+def schedule_plan(job_queue: JobQueue[Any], plan: PostPlan, now: datetime) -> None:
     session = plan.session
     group_id = session.group_id
     live = not session.cancelled and session.starts_at > now
@@ -104,14 +104,12 @@ def schedule_plan(job_queue: JobQueue[BotContext], plan: PostPlan, now: datetime
     )
 
 
-def unschedule_group(job_queue: JobQueue[BotContext], group_id: int) -> None:
+def unschedule_group(job_queue: JobQueue[Any], group_id: int) -> None:
     for kind in ("announce", "remind", "rollover"):
         _remove(job_queue, f"{kind}:{group_id}")
 
 
-async def sync_group(
-    job_queue: JobQueue[BotContext] | None, services: Services, group_id: int
-) -> None:
+async def sync_group(job_queue: JobQueue[Any] | None, services: Services, group_id: int) -> None:
     """Re-plan one group after its settings or its next session changed."""
     if job_queue is None:
         return
@@ -122,7 +120,7 @@ async def sync_group(
         schedule_plan(job_queue, plan, services.now())
 
 
-async def rebuild(job_queue: JobQueue[BotContext] | None, services: Services) -> int:
+async def rebuild(job_queue: JobQueue[Any] | None, services: Services) -> int:
     """(Re)create the jobs of every active group; returns how many groups were planned."""
     if job_queue is None:
         return 0
@@ -134,7 +132,7 @@ async def rebuild(job_queue: JobQueue[BotContext] | None, services: Services) ->
     return len(plans)
 
 
-def start_sweeping(job_queue: JobQueue[BotContext], interval: float) -> None:
+def start_sweeping(job_queue: JobQueue[Any], interval: float) -> None:
     job_queue.run_repeating(
         _sweep, interval=interval, first=interval, name="sweep", job_kwargs=NEVER_MISFIRE
     )

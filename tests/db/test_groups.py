@@ -71,7 +71,9 @@ async def test_each_setting_is_saved(db: Database, key: str, value: str, check) 
         ("place", "x" * 5000),
     ],
 )
-async def test_bad_values_are_refused_and_change_nothing(db: Database, key: str, value: str) -> None:
+async def test_bad_values_are_refused_and_change_nothing(
+    db: Database, key: str, value: str
+) -> None:
     before = await groups.ensure_group(db, CHAT, "Harriers", "Europe/London", NOW)
     with pytest.raises(InputProblem) as problem:
         await groups.set_setting(db, CHAT, key, value, NOW)

@@ -16,7 +16,12 @@ from tests.db.helpers import ANNOUNCEMENT_MESSAGE, CHAT, NOW, OTHER_CHAT, runner
 
 async def tap(db: Database, session_id: int, user_id: int, answer: Answer, minutes: int = 0):
     return await rsvps.answer_button(
-        db, session_id, CHAT, ANNOUNCEMENT_MESSAGE, runner(user_id), answer,
+        db,
+        session_id,
+        CHAT,
+        ANNOUNCEMENT_MESSAGE,
+        runner(user_id),
+        answer,
         NOW + timedelta(minutes=minutes),
     )
 

@@ -109,7 +109,9 @@ async def test_replace_message_returns_the_old_copy(db: Database) -> None:
 async def test_private_reminders_go_to_opted_in_members_not_out(db: Database) -> None:
     session = await set_up_group(db)
     for user in (1, 2, 3, 4):
-        await rsvps.answer_next(db, CHAT, runner(user), Answer.IN if user != 3 else Answer.OUT, NOW, None)
+        await rsvps.answer_next(
+            db, CHAT, runner(user), Answer.IN if user != 3 else Answer.OUT, NOW, None
+        )
     for user in (1, 3):
         await members.set_private_reminders(db, runner(user), True, NOW)
     await members.set_private_reminders(db, runner(5), True, NOW)  # not in this group

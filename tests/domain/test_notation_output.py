@@ -1,7 +1,5 @@
 """Rendering, canonical notation, storage dicts and rep flattening."""
 
-# ruff: noqa: RUF001  (look-alike characters are the point of these tests)
-
 import contextlib
 import json
 import math

@@ -27,7 +27,9 @@ def press(api: FakeTelegram, user: int, message: Message, action: str) -> str:
     """Tap the button for `action` (in, maybe, out, guest+) as it is shown right now."""
     current = api.message(GROUP, message.message_id)
     data = next(
-        str(b["callback_data"]) for b in current.buttons if str(b["callback_data"]).endswith(f":{action}")
+        str(b["callback_data"])
+        for b in current.buttons
+        if str(b["callback_data"]).endswith(f":{action}")
     )
     update = api.user_presses(user, GROUP, message.message_id, data=data)
     query_id = update["callback_query"]["id"]
@@ -86,9 +88,7 @@ def test_scheduled_week_with_a_restart_rsvps_waitlist_and_reminders(
     def final_text_is_exact() -> bool:
         shown = api.message(GROUP, announcement.message_id).plain_text or ""
         return (
-            "In (2/2): Ann, Cat" in shown
-            and "Maybe (1): Dan" in shown
-            and "Out (1): Bob" in shown
+            "In (2/2): Ann, Cat" in shown and "Maybe (1): Dan" in shown and "Out (1): Bob" in shown
         )
 
     api.wait_until(final_text_is_exact, 15, "the announcement shows the final state")
@@ -100,7 +100,16 @@ def test_scheduled_week_with_a_restart_rsvps_waitlist_and_reminders(
     api.wait_for_message(ANN, "Speed session", timeout=15)
     time.sleep(2)
     assert len(announcements(api)) == 1
-    assert len([m for m in api.messages_in(GROUP) if m.from_bot and "⏰ Reminder" in (m.plain_text or "")]) == 1
+    assert (
+        len(
+            [
+                m
+                for m in api.messages_in(GROUP)
+                if m.from_bot and "⏰ Reminder" in (m.plain_text or "")
+            ]
+        )
+        == 1
+    )
     assert len([m for m in api.messages_in(ANN) if m.from_bot and "⏰" in (m.text or "")]) == 1
 
     # After the start the buttons are closed.
@@ -132,8 +141,10 @@ def test_cancel_and_move_tell_members_and_edit_the_announcement(
     moved = say(api, COACH, "/move wed 19:00", "Moved")
     assert "19:00" in (moved.plain_text or "")
     api.wait_until(
-        lambda: "19:00" in (api.message(GROUP, announcement.message_id).plain_text or "")
-        and bool(api.message(GROUP, announcement.message_id).buttons),
+        lambda: (
+            "19:00" in (api.message(GROUP, announcement.message_id).plain_text or "")
+            and bool(api.message(GROUP, announcement.message_id).buttons)
+        ),
         15,
         "the announcement shows the new time with its buttons back",
     )

@@ -58,7 +58,9 @@ class Harness:
         for _ in range(5):
             await refresher.settle()
 
-    async def say(self, user: int, text: str, chat: int = GROUP, reply_to: int | None = None) -> str:
+    async def say(
+        self, user: int, text: str, chat: int = GROUP, reply_to: int | None = None
+    ) -> str:
         """A user sends a message; returns the text of the bot's last message in that chat."""
         mark = self.api.message_mark(chat)
         await self.feed(self.api.user_sends(user, chat, text, reply_to=reply_to))
@@ -93,7 +95,7 @@ async def harness(
     database = tmp_path / "bot.db"
     shutil.copy(sqlite_template, database)
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=DEFAULT_TOKEN,
         database_url=f"sqlite+aiosqlite:///{database}",
         default_timezone="Europe/London",

@@ -18,7 +18,11 @@ async def set_up(h: Harness, *extra: str) -> None:
 
 async def announce(h: Harness) -> int:
     await h.say(ADMIN, "/announce")
-    announcement = [m for m in h.api.messages_in(GROUP) if m.from_bot and "Speed session ·" in (m.plain_text or "")]
+    announcement = [
+        m
+        for m in h.api.messages_in(GROUP)
+        if m.from_bot and "Speed session ·" in (m.plain_text or "")
+    ]
     assert announcement, h.bot_texts()
     return announcement[-1].message_id
 
@@ -33,7 +37,9 @@ async def test_set_echoes_the_next_announcement_reminder_and_session(harness: Ha
     assert "Next session: Tue 1 Dec, 18:30" in reply  # local wall time is kept
 
 
-async def test_members_cannot_change_settings_and_bad_values_change_nothing(harness: Harness) -> None:
+async def test_members_cannot_change_settings_and_bad_values_change_nothing(
+    harness: Harness,
+) -> None:
     await set_up(harness)
     refused = await harness.say(ANN, "/set day friday")
     assert "Only coaches" in refused
@@ -61,7 +67,10 @@ async def test_taps_are_answered_and_the_announcement_shows_the_names(harness: H
     await harness.say(ADMIN, "/workout 6x800m @5K r90s")
     message_id = await announce(harness)
     session = await sessions.next_session(harness.services.db, GROUP, harness.clock.now)
-    assert await harness.press(ANN, message_id, f"rsvp:{session.id}:in") == "You're in for Tue 1 Dec, 18:30 ✅"
+    assert (
+        await harness.press(ANN, message_id, f"rsvp:{session.id}:in")
+        == "You're in for Tue 1 Dec, 18:30 ✅"
+    )
     assert "maybe" in (await harness.press(BOB, message_id, f"rsvp:{session.id}:maybe")).lower()
     assert "out" in (await harness.press(CAT, message_id, f"rsvp:{session.id}:out")).lower()
     text = harness.api.message(GROUP, message_id).plain_text or ""
@@ -76,7 +85,10 @@ async def test_reannounce_replaces_the_copy_and_old_buttons_are_refused(harness:
     assert second != first
     assert harness.api.message(GROUP, first).deleted
     session = await sessions.next_session(harness.services.db, GROUP, harness.clock.now)
-    assert await claims.claim(harness.services.db, session.id, ANNOUNCEMENT, GROUP, harness.clock.now) is False
+    assert (
+        await claims.claim(harness.services.db, session.id, ANNOUNCEMENT, GROUP, harness.clock.now)
+        is False
+    )
     answer = await harness.press(ANN, second, f"rsvp:{session.id}:in")
     assert "You're in" in answer
 
@@ -85,7 +97,13 @@ async def test_forged_button_data_is_refused_politely(harness: Harness) -> None:
     await set_up(harness)
     message_id = await announce(harness)
     session = await sessions.next_session(harness.services.db, GROUP, harness.clock.now)
-    for data in (f"rsvp:{session.id + 999}:in", "rsvp:abc:in", f"rsvp:{session.id}:yes", "x" * 64, "setup:99:tue"):
+    for data in (
+        f"rsvp:{session.id + 999}:in",
+        "rsvp:abc:in",
+        f"rsvp:{session.id}:yes",
+        "x" * 64,
+        "setup:99:tue",
+    ):
         answer = await _press_forged(harness, ANN, message_id, data)
         assert answer, data
     board = await rsvps.board(harness.services.db, session.id)
@@ -94,7 +112,7 @@ async def test_forged_button_data_is_refused_politely(harness: Harness) -> None:
 
 async def _press_forged(h: Harness, user: int, message_id: int, data: str) -> str:
     """A press on a real message whose callback data was tampered with on the way."""
-    first_button = h.api.message(GROUP, message_id).reply_markup["inline_keyboard"][0][0]
+    first_button = h.api.message(GROUP, message_id).buttons[0]
     update = h.api.user_presses(user, GROUP, message_id, data=first_button["callback_data"])
     update["callback_query"]["data"] = data
     await h.feed(update)
@@ -102,7 +120,9 @@ async def _press_forged(h: Harness, user: int, message_id: int, data: str) -> st
     return str(answers[-1].get("text", "")) if answers else ""
 
 
-async def test_commands_answer_with_notes_and_private_chat_uses_the_home_group(harness: Harness) -> None:
+async def test_commands_answer_with_notes_and_private_chat_uses_the_home_group(
+    harness: Harness,
+) -> None:
     await set_up(harness)
     assert "don't know your club" in await harness.say(DAN, "/in", chat=DAN)
     reply = await harness.say(DAN, "/in running late")
@@ -154,7 +174,7 @@ async def test_move_retimes_and_tells(harness: Harness) -> None:
     assert "🤔" in await harness.say(ADMIN, "/move someday 19:00")
     reply = await harness.say(ADMIN, "/move thu 19:00")
     assert "Thu 26 Nov, 19:00" in reply
-    assert "Thu 26 Nov, 19:00" in harness.api.message(GROUP, message_id).plain_text or ""
+    assert "Thu 26 Nov, 19:00" in (harness.api.message(GROUP, message_id).plain_text or "")
 
 
 async def test_coach_added_by_reply_can_then_post_workouts(harness: Harness) -> None:
@@ -184,7 +204,9 @@ async def test_reminder_posts_once_in_group_and_privately_to_opted_in(harness: H
     assert len(private) == 1
 
 
-async def test_scheduled_announcement_is_posted_once_and_restart_catches_up(harness: Harness) -> None:
+async def test_scheduled_announcement_is_posted_once_and_restart_catches_up(
+    harness: Harness,
+) -> None:
     await set_up(harness)
     session = await sessions.next_session(harness.services.db, GROUP, harness.clock.now)
     jobs = {job.name: job for job in harness.app.job_queue.jobs()}  # type: ignore[union-attr]
