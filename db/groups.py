@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.convert import group_settings, session_view
 from db.engine import Database
-from db.models import Group, Session
+from db.models import Coach, Group, Member, Membership, Post, Session
 from db.sql import insert_ignore
 from db.views import GroupSettings, SessionView
 from domain import durations, schedule, values
@@ -180,3 +180,41 @@ async def _retime_upcoming(
         row.starts_at = new_start
         retimed.append(session_view(row, group))
     return tuple(retimed), tuple(kept)
+
+
+async def migrate_group(db: Database, old_chat_id: int, new_chat_id: int) -> bool:
+    """Carry a group over to its new chat id when Telegram upgrades it to a supergroup.
+
+    Everything (settings, sessions, answers, coaches, claims) moves in one
+    transaction; False when there was nothing to move (already migrated).
+    """
+    async with db.sessions.begin() as session:
+        old = await load_group(session, old_chat_id, lock=True)
+        if old is None:
+            return False
+        fresh = await load_group(session, new_chat_id)
+        if fresh is not None:
+            if fresh.configured:
+                return False
+            # Someone used the new chat before the migration arrived: drop that blank group.
+            await session.delete(fresh)
+            await session.flush()
+        copied = {
+            column.key: getattr(old, column.key)
+            for column in Group.__table__.columns
+            if column.key != "chat_id"
+        }
+        session.add(Group(chat_id=new_chat_id, **copied))
+        await session.flush()
+        for model, column in (
+            (Session, Session.group_id),
+            (Membership, Membership.group_id),
+            (Coach, Coach.group_id),
+            (Post, Post.chat_id),
+            (Member, Member.home_group_id),
+        ):
+            await session.execute(
+                update(model).where(column == old_chat_id).values({column.key: new_chat_id})
+            )
+        await session.delete(old)
+        return True

@@ -7,7 +7,13 @@ matching handler wins, so specific patterns come before general ones.
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from handlers import coach, membership, private, rsvp, session, settings, setup, workout
 from handlers.context import BotApplication
@@ -19,6 +25,7 @@ def register(app: BotApplication) -> None:
         [
             # Membership of the bot itself.
             ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+            MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migration),
             # Buttons.
             CallbackQueryHandler(rsvp.on_button, pattern=r"^rsvp:"),
             CallbackQueryHandler(setup.on_setup_button, pattern=r"^setup:"),

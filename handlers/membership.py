@@ -38,3 +38,21 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
     await sync_group(context.job_queue, services, chat.id)
     if not was_in:
         await send(context.bot, services, chat.id, WELCOME)
+
+
+async def on_migration(update: Update, context: BotContext) -> None:
+    """A group was upgraded to a supergroup: carry its data over to the new chat id."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    services = context.services
+    if await groups.migrate_group(services.db, old, new):
+        if context.job_queue is not None:
+            unschedule_group(context.job_queue, old)
+        await sync_group(context.job_queue, services, new)

@@ -3,6 +3,8 @@
 - "message is not modified" is success (the text is already right);
 - 403 / "chat not found" in a group marks the group inactive, in private marks
   the user as unreachable, instead of retrying forever;
+- a group upgraded to a supergroup (ChatMigrated) has its data moved to the
+  new chat id, and the message goes there;
 - 429 (RetryAfter) is waited out and retried by the AIORateLimiter the
   application is built with, so callers never see it unless retries run out.
 """
@@ -13,7 +15,7 @@ import logging
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 
 from db import groups, members
 from handlers.services import Services
@@ -39,6 +41,21 @@ async def send(
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message | None:
     """Send an HTML message; None when the chat can no longer be reached."""
+    try:
+        return await _send(bot, services, chat_id, text, markup)
+    except ChatMigrated as migrated:
+        # The group became a supergroup: move its data, then send to the new id.
+        await groups.migrate_group(services.db, chat_id, migrated.new_chat_id)
+        return await _send(bot, services, migrated.new_chat_id, text, markup)
+
+
+async def _send(
+    bot: Bot,
+    services: Services,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> Message | None:
     try:
         return await bot.send_message(
             chat_id,

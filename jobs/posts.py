@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.error import TelegramError
 
 from db import claims, members, rsvps
 from db.sessions import ANNOUNCEMENT, PRIVATE_REMINDER, REMINDER
@@ -17,6 +18,37 @@ log = logging.getLogger(__name__)
 VENUE = "venue"
 
 
+async def _send_once(
+    bot: Bot,
+    services: Services,
+    session_id: int,
+    kind: str,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Claim the post, send it, record it; the message when this call sent it.
+
+    A failed send gives the claim back so a later attempt can post.
+    """
+    now = services.now()
+    if not await claims.claim(services.db, session_id, kind, chat_id, now):
+        return None
+    try:
+        message = await send(bot, services, chat_id, text, markup)
+    except Exception:
+        await claims.release(services.db, session_id, kind, chat_id)
+        raise
+    if message is None:
+        await claims.release(services.db, session_id, kind, chat_id)
+        return None
+    # The message's own chat: a group that just became a supergroup has a new id.
+    await claims.record_sent(
+        services.db, session_id, kind, message.chat_id, message.message_id, now
+    )
+    return message
+
+
 async def post_announcement(bot: Bot, services: Services, session_id: int) -> int | None:
     """Post a session's announcement once; returns its message id when this call posted it."""
     board = await rsvps.board(services.db, session_id)
@@ -25,27 +57,20 @@ async def post_announcement(bot: Bot, services: Services, session_id: int) -> in
         return None
     if board.session.cancelled or board.session.starts_at <= now:
         return None
-    chat_id = board.group.chat_id
-    if not await claims.claim(services.db, session_id, ANNOUNCEMENT, chat_id, now):
-        return None
-    try:
-        message = await send(
-            bot,
-            services,
-            chat_id,
-            render.announcement_text(board, now),
-            render.announcement_keyboard(board, now),
-        )
-    except Exception:
-        await claims.release(services.db, session_id, ANNOUNCEMENT, chat_id)
-        raise
-    if message is None:
-        await claims.release(services.db, session_id, ANNOUNCEMENT, chat_id)
-        return None
-    await claims.record_sent(
-        services.db, session_id, ANNOUNCEMENT, chat_id, message.message_id, now
+    message = await _send_once(
+        bot,
+        services,
+        session_id,
+        ANNOUNCEMENT,
+        board.group.chat_id,
+        render.announcement_text(board, now),
+        render.announcement_keyboard(board, now),
     )
-    log.info("announced session %s in %s as message %s", session_id, chat_id, message.message_id)
+    if message is None:
+        return None
+    log.info(
+        "announced session %s in %s as message %s", session_id, message.chat_id, message.message_id
+    )
     await _post_venue(bot, services, session_id)
     return message.message_id
 
@@ -59,13 +84,19 @@ async def _post_venue(bot: Bot, services: Services, session_id: int) -> None:
     if not await claims.claim(services.db, session_id, VENUE, group.chat_id, now):
         return
     assert group.latitude is not None and group.longitude is not None
-    message = await bot.send_venue(
-        group.chat_id,
-        latitude=group.latitude,
-        longitude=group.longitude,
-        title=group.place or "Speed session",
-        address=render.when(board.session.starts_at, group.timezone),
-    )
+    try:
+        message = await bot.send_venue(
+            group.chat_id,
+            latitude=group.latitude,
+            longitude=group.longitude,
+            title=group.place or "Speed session",
+            address=render.when(board.session.starts_at, group.timezone),
+        )
+    except TelegramError:
+        # The announcement is out; a missing pin is not worth failing the job for.
+        log.warning("could not send the map pin for session %s", session_id, exc_info=True)
+        await claims.release(services.db, session_id, VENUE, group.chat_id)
+        return
     await claims.record_sent(services.db, session_id, VENUE, group.chat_id, message.message_id, now)
 
 
@@ -103,19 +134,9 @@ async def post_reminder(bot: Bot, services: Services, session_id: int) -> None:
         return
     if board.session.cancelled or board.session.starts_at <= now:
         return
-    chat_id = board.group.chat_id
-    if await claims.claim(services.db, session_id, REMINDER, chat_id, now):
-        try:
-            message = await send(bot, services, chat_id, render.reminder_text(board))
-        except Exception:
-            await claims.release(services.db, session_id, REMINDER, chat_id)
-            raise
-        if message is None:
-            await claims.release(services.db, session_id, REMINDER, chat_id)
-            return
-        await claims.record_sent(
-            services.db, session_id, REMINDER, chat_id, message.message_id, now
-        )
+    await _send_once(
+        bot, services, session_id, REMINDER, board.group.chat_id, render.reminder_text(board)
+    )
     text = render.private_reminder_text(board)
     for person in await members.private_reminder_audience(services.db, session_id):
         if not await claims.claim(services.db, session_id, PRIVATE_REMINDER, person.user_id, now):

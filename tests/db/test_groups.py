@@ -6,9 +6,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from db import groups, sessions
+from db import claims, groups, members, rsvps, sessions
 from db.engine import Database
+from db.sessions import ANNOUNCEMENT
 from domain.errors import InputProblem
+from domain.rsvp import Answer
+from tests.db.helpers import runner, set_up_group
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 CHAT = -1001
@@ -115,3 +118,22 @@ async def test_set_active_stops_planning(db: Database) -> None:
     assert len(await sessions.plan_all(db, NOW)) == 1
     await groups.set_active(db, CHAT, False)
     assert await sessions.plan_all(db, NOW) == []
+
+
+async def test_migration_to_a_supergroup_carries_everything_over(db: Database) -> None:
+    session = await set_up_group(db)
+    await rsvps.answer_next(db, CHAT, runner(1), Answer.IN, NOW, "late")
+    await members.add_coach(db, CHAT, runner(2), 1, NOW)
+    new_chat = -100_777
+    assert await groups.migrate_group(db, CHAT, new_chat)
+    assert not await groups.migrate_group(db, CHAT, new_chat)
+    assert await groups.get_group(db, CHAT) is None
+    moved = await groups.get_group(db, new_chat)
+    assert moved is not None and moved.weekday == 1 and moved.configured
+    same = await sessions.next_session(db, new_chat, NOW)
+    assert same.id == session.id
+    board = await rsvps.board(db, session.id)
+    assert board is not None and [e.note for e in board.entries] == ["late"]
+    assert await members.is_coach(db, new_chat, 2)
+    assert await members.home_group(db, 1) == new_chat
+    assert not await claims.claim(db, session.id, ANNOUNCEMENT, new_chat, NOW)
