@@ -6,6 +6,7 @@ from datetime import time, timedelta
 
 from db.models import Group, Member, Session
 from db.views import GroupSettings, Person, SessionView
+from domain import schedule
 
 
 def group_settings(group: Group) -> GroupSettings:
@@ -41,8 +42,12 @@ def session_view(session: Session, group: Group) -> SessionView:
         workout=session.workout,
         cancelled_at=session.cancelled_at,
         cancel_reason=session.cancel_reason,
-        announce_at=session.starts_at - timedelta(minutes=group.announce_lead_min),
-        reminder_at=session.starts_at - timedelta(minutes=group.reminder_lead_min),
+        announce_at=schedule.wall_clock_before(
+            session.starts_at, timedelta(minutes=group.announce_lead_min), group.timezone
+        ),
+        reminder_at=schedule.wall_clock_before(
+            session.starts_at, timedelta(minutes=group.reminder_lead_min), group.timezone
+        ),
     )
 
 

@@ -47,6 +47,19 @@ def next_slot_start(weekday: int, at: time, tz: str, now: datetime) -> datetime:
     return start if start > now else slot_start(this_week + _WEEK, weekday, at, tz)
 
 
+def wall_clock_before(instant: datetime, lead: timedelta, tz: str) -> datetime:
+    """``lead`` before ``instant`` on the club's wall clock.
+
+    "Announce 72 h before a Tuesday 18:30 session" means Saturday 18:30 local,
+    even when the clocks change in between (an absolute 72 h would be 17:30).
+    """
+    _require_aware(instant)
+    local = instant.astimezone(ZoneInfo(tz)).replace(tzinfo=None) - lead
+    candidate = local_to_utc(local.date(), local.time(), tz)
+    # A short lead that lands in a DST gap is pushed forward by the gap: never past the start.
+    return candidate if candidate < instant else instant - lead
+
+
 def to_local(instant: datetime, tz: str) -> datetime:
     """``instant`` on the club's wall clock."""
     _require_aware(instant)
