@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from db import claims, rsvps, sessions
 from db.sessions import ANNOUNCEMENT
 from jobs import posts
@@ -234,3 +236,27 @@ async def test_bot_removed_from_group_stops_its_schedule(harness: Harness) -> No
 async def test_menus_are_registered_per_scope(harness: Harness) -> None:
     scopes = {str(call.params.get("scope")) for call in harness.api.calls_of("setMyCommands")}
     assert len(scopes) == 3
+
+
+async def test_location_adds_a_map_pin_once(harness: Harness) -> None:
+    await set_up(harness, "/set location 51.5560,-0.1510")
+    await announce(harness)
+    await announce(harness)  # a re-post does not pin again
+    venues = harness.api.calls_of("sendVenue")
+    assert len(venues) == 1
+    assert venues[0].params["latitude"] == pytest.approx(51.556)
+    assert venues[0].params["title"] == "The track"
+
+
+async def test_guests_count_towards_capacity(harness: Harness) -> None:
+    await set_up(harness, "/set capacity 2", "/set guests on")
+    message_id = await announce(harness)
+    session = await sessions.next_session(harness.services.db, GROUP, harness.clock.now)
+    assert "Tap In first" in await harness.press(ANN, message_id, f"rsvp:{session.id}:guest+")
+    await harness.press(ANN, message_id, f"rsvp:{session.id}:in")
+    assert "1 guest" in await harness.press(ANN, message_id, f"rsvp:{session.id}:guest+")
+    assert "waitlist" in await harness.press(BOB, message_id, f"rsvp:{session.id}:in")
+    text = harness.api.message(GROUP, message_id).plain_text or ""
+    assert "In (2/2): Ann (+1)" in text and "Waitlist (1): Bob" in text
+    await harness.press(ANN, message_id, f"rsvp:{session.id}:guest-")
+    assert any("a place freed up" in t and "Bob" in t for t in harness.bot_texts(GROUP))
