@@ -11,8 +11,8 @@ from db.convert import group_settings, person, session_view
 from db.engine import Database
 from db.groups import load_group
 from db.members import remember
-from db.models import Group, Member, Post, Rsvp, Session
-from db.sessions import ANNOUNCEMENT, upcoming_row
+from db.models import Group, Member, Rsvp, Session
+from db.sessions import announcement_message_id, upcoming_row
 from db.views import Board, Entry, Person, Refusal, Refused, RsvpOutcome
 from domain.rsvp import MAX_GUESTS, Allocation, Answer, Reply, allocate, promoted
 
@@ -37,7 +37,7 @@ async def _locked_session(
     group = await load_group(session, row.group_id)
     assert group is not None
     view = session_view(row, group)
-    if message_id is not None and message_id != await _announcement_message(session, row):
+    if message_id is not None and message_id != await announcement_message_id(session, row):
         raise Refused(Refusal.STALE_BUTTON, view)
     if row.cancelled_at is not None:
         raise Refused(Refusal.CANCELLED, view)
@@ -68,16 +68,6 @@ def _reply(rsvp: Rsvp) -> Reply:
 
 def _allocation(rows: list[tuple[Rsvp, Member]], capacity: int | None) -> Allocation:
     return allocate((_reply(rsvp) for rsvp, _ in rows), capacity)
-
-
-async def _announcement_message(session: AsyncSession, row: Session) -> int | None:
-    return (
-        await session.execute(
-            select(Post.message_id).where(
-                Post.session_id == row.id, Post.kind == ANNOUNCEMENT, Post.chat_id == row.group_id
-            )
-        )
-    ).scalar_one_or_none()
 
 
 async def answer_button(
@@ -214,7 +204,7 @@ async def board(db: Database, session_id: int) -> Board | None:
         group = await load_group(session, row.group_id)
         assert group is not None
         rows = await _rows(session, row.id)
-        message_id = await _announcement_message(session, row)
+        message_id = await announcement_message_id(session, row)
         return Board(
             group=group_settings(group),
             session=session_view(row, group),

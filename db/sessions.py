@@ -142,7 +142,8 @@ async def _people_in_or_maybe(session: AsyncSession, session_id: int) -> tuple[P
     return tuple(person(member) for member in rows.scalars())
 
 
-async def _announcement_id(session: AsyncSession, row: Session) -> int | None:
+async def announcement_message_id(session: AsyncSession, row: Session) -> int | None:
+    """The message id of the session's announcement, once it has been posted."""
     return (
         await session.execute(
             select(Post.message_id).where(
@@ -167,7 +168,7 @@ async def cancel_next(
             session=session_view(row, group),
             previous_start=row.starts_at,
             to_tell=await _people_in_or_maybe(session, row.id),
-            announcement_message_id=await _announcement_id(session, row),
+            announcement_message_id=await announcement_message_id(session, row),
         )
 
 
@@ -195,7 +196,7 @@ async def move_next(
             session=view,
             previous_start=previous,
             to_tell=await _people_in_or_maybe(session, row.id),
-            announcement_message_id=await _announcement_id(session, row),
+            announcement_message_id=await announcement_message_id(session, row),
         )
 
 
