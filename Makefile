@@ -1,7 +1,7 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run    install everything into .venv, migrate, start the bot
 #   make test   install the test tools too and run the whole suite
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
