@@ -61,17 +61,6 @@ async def release(db: Database, session_id: int, kind: str, chat_id: int) -> Non
         )
 
 
-async def sent_message_id(db: Database, session_id: int, kind: str, chat_id: int) -> int | None:
-    async with db.sessions() as session:
-        return (
-            await session.execute(
-                select(Post.message_id).where(
-                    Post.session_id == session_id, Post.kind == kind, Post.chat_id == chat_id
-                )
-            )
-        ).scalar_one_or_none()
-
-
 async def replace_message(
     db: Database, session_id: int, kind: str, chat_id: int, message_id: int, now: datetime
 ) -> int | None:

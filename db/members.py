@@ -47,11 +47,6 @@ async def remember(session: AsyncSession, user: Person, chat_id: int | None, now
         )
 
 
-async def remember_member(db: Database, user: Person, chat_id: int | None, now: datetime) -> None:
-    async with db.sessions.begin() as session:
-        await remember(session, user, chat_id, now)
-
-
 async def started_private_chat(
     db: Database, user: Person, now: datetime, home_group_id: int | None = None
 ) -> Person:
@@ -110,12 +105,6 @@ async def remove_coach(db: Database, chat_id: int, user_id: int) -> bool:
             delete(Coach).where(Coach.group_id == chat_id, Coach.user_id == user_id)
         )
         return bool(getattr(result, "rowcount", 0))
-
-
-async def known_person(db: Database, user_id: int) -> Person | None:
-    async with db.sessions() as session:
-        member = await session.get(Member, user_id)
-        return person(member) if member else None
 
 
 async def private_reminder_audience(db: Database, session_id: int) -> list[Person]:

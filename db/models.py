@@ -56,6 +56,9 @@ class Group(Base):
     guests_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Automatic posts start only once an admin has chosen the day or time.
     configured: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the results board goes out: this local time, this many days after the session.
+    board_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    board_days_after: Mapped[int] = mapped_column(Integer, default=1)
     # False once the bot was removed from the group or may no longer post there.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -73,6 +76,8 @@ class Member(Base):
     # The user has started the bot in private, so it may message them.
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     remind_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Counted but never named in group posts (/private on).
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
     # The group that private-chat commands act on.
     home_group_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("groups.chat_id", ondelete="SET NULL")
@@ -172,3 +177,78 @@ class Post(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (UniqueConstraint("session_id", "kind", "chat_id"),)
+
+
+class Result(Base):
+    """One runner's report for one session (or a coach's no-show mark)."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.user_id", ondelete="CASCADE")
+    )
+    # "reported" (splits given) or "no_show" (marked by a coach).
+    status: Mapped[str] = mapped_column(String(16))
+    total_ms: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(String(200))
+    # The workout shape of a complete set (e.g. "6x800m"): what average bests compare.
+    shape: Mapped[str | None] = mapped_column(String(300))
+    reported_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        Index("ix_results_user", "user_id", "session_id"),
+    )
+
+
+class RepTime(Base):
+    """One rep of a result, in exact integer milliseconds (None: skipped)."""
+
+    __tablename__ = "rep_times"
+
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("results.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ms: Mapped[int | None] = mapped_column(BigInteger)
+    # The rep's distance when known (None for timed reps and extra splits).
+    distance_m: Mapped[float | None] = mapped_column(Float(precision=53))
+    # False for reps off the flat (hills, stairs...): they never set distance bests.
+    for_bests: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ResultChange(Base):
+    """Audit of every change to a result: who changed whose times, when, and how."""
+
+    __tablename__ = "result_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(16))  # report, replace, undo, no_show
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_result_changes_session", "session_id"),)
+
+
+class Race(Base):
+    """A race result a runner logged: their benchmark for target splits."""
+
+    __tablename__ = "races"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.user_id", ondelete="CASCADE")
+    )
+    distance_m: Mapped[float] = mapped_column(Float(precision=53))
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    race_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_races_user_date", "user_id", "race_date"),)

@@ -234,13 +234,3 @@ async def _plan(session: AsyncSession, group: Group, now: datetime) -> PostPlan:
         announced=ANNOUNCEMENT in kinds,
         reminded=REMINDER in kinds,
     )
-
-
-async def session_by_id(db: Database, session_id: int) -> SessionView | None:
-    async with db.sessions() as session:
-        row = await session.get(Session, session_id)
-        if row is None:
-            return None
-        group = await load_group(session, row.group_id)
-        assert group is not None
-        return session_view(row, group)

@@ -63,7 +63,19 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-TABLES = ("posts", "rsvps", "sessions", "coaches", "memberships", "members", "groups")
+TABLES = (
+    "rep_times",
+    "results",
+    "result_changes",
+    "races",
+    "posts",
+    "rsvps",
+    "sessions",
+    "coaches",
+    "memberships",
+    "members",
+    "groups",
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -101,9 +101,12 @@ async def test_release_gives_the_claim_back(db: Database) -> None:
 
 async def test_replace_message_returns_the_old_copy(db: Database) -> None:
     session = await set_up_group(db)
-    old = await claims.sent_message_id(db, session.id, ANNOUNCEMENT, CHAT)
+    before = await rsvps.board(db, session.id)
+    assert before is not None and before.announcement_message_id is not None
+    old = before.announcement_message_id
     assert await claims.replace_message(db, session.id, ANNOUNCEMENT, CHAT, 900, NOW) == old
-    assert await claims.sent_message_id(db, session.id, ANNOUNCEMENT, CHAT) == 900
+    after = await rsvps.board(db, session.id)
+    assert after is not None and after.announcement_message_id == 900
 
 
 async def test_private_reminders_go_to_opted_in_members_not_out(db: Database) -> None:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain import schedule
 from domain.errors import InputProblem
 from domain.schedule import (
     format_day,
@@ -271,3 +272,51 @@ def test_formatting_in_the_club_zone() -> None:
     assert format_day(instant, "Europe/London") == "Tue 2 Dec"
     assert format_when(instant, "Australia/Sydney") == "Wed 3 Dec, 05:30"
     assert format_when(utc(2026, 7, 1, 17, 5), "Europe/London") == "Wed 1 Jul, 18:05"
+
+
+@pytest.mark.parametrize(
+    ("start", "lead", "tz", "expected_local"),
+    [
+        # US clocks go forward on Sun 8 Mar 2026: 72 h before Tue 18:30 is Sat 18:30 local.
+        (
+            datetime(2026, 3, 10, 22, 30, tzinfo=UTC),
+            timedelta(hours=72),
+            "America/New_York",
+            datetime(2026, 3, 7, 18, 30),
+        ),
+        # UK clocks go back on Sun 25 Oct 2026.
+        (
+            datetime(2026, 10, 27, 18, 30, tzinfo=UTC),
+            timedelta(days=2),
+            "Europe/London",
+            datetime(2026, 10, 25, 18, 30),
+        ),
+        (
+            datetime(2026, 12, 1, 18, 30, tzinfo=UTC),
+            timedelta(hours=3),
+            "Europe/London",
+            datetime(2026, 12, 1, 15, 30),
+        ),
+    ],
+)
+def test_leads_are_counted_on_the_wall_clock(
+    start: datetime, lead: timedelta, tz: str, expected_local: datetime
+) -> None:
+    instant = schedule.wall_clock_before(start, lead, tz)
+    assert instant.astimezone(ZoneInfo(tz)).replace(tzinfo=None) == expected_local
+
+
+@given(
+    start=st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
+    ),
+    minutes=st.integers(min_value=1, max_value=6 * 24 * 60),
+    tz=st.sampled_from(["America/New_York", "Europe/London", "Australia/Sydney", "UTC"]),
+)
+def test_a_lead_is_always_before_the_start_and_close_to_the_absolute_lead(
+    start: datetime, minutes: int, tz: str
+) -> None:
+    lead = timedelta(minutes=minutes)
+    instant = schedule.wall_clock_before(start, lead, tz)
+    assert instant < start
+    assert abs((start - instant) - lead) <= timedelta(hours=1)
