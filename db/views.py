@@ -98,7 +98,6 @@ class Refusal(StrEnum):
     """Why a use case said no; handlers turn each into a friendly sentence."""
 
     NOT_SET_UP = "not_set_up"
-    NO_SESSION = "no_session"
     CANCELLED = "cancelled"
     ALREADY_CANCELLED = "already_cancelled"
     STARTED = "started"
@@ -110,6 +109,8 @@ class Refusal(StrEnum):
     NO_GUESTS = "no_guests"
     NOT_A_SESSION_DAY = "not_a_session_day"
     NO_HOME_GROUP = "no_home_group"
+    NOTHING_TO_REPORT = "nothing_to_report"
+    NOTHING_TO_UNDO = "nothing_to_undo"
 
 
 class Refused(Exception):

@@ -29,10 +29,6 @@ async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
     return admin
 
 
-def forget_admin(context: BotContext, chat_id: int, user_id: int) -> None:
-    context.bot_data.setdefault(_CACHE_KEY, {}).pop((chat_id, user_id), None)
-
-
 async def is_coach(update: Update, context: BotContext) -> bool:
     """True for group admins (anonymous admins included) and coaches added with /coach."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user

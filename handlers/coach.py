@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ChatMember, Update
 from telegram.error import TelegramError
 
 from db import members
@@ -23,12 +23,15 @@ async def _target(update: Update, context: BotContext, words: list[str]) -> Pers
     chat = update.effective_chat
     assert message is not None and chat is not None
     if len(words) == 2:
-        if not words[1].isdigit() or len(words[1]) > 15:
+        if not (words[1].isascii() and words[1].isdigit()) or len(words[1]) > 15:
             return None
         try:
             member = await context.bot.get_chat_member(chat.id, int(words[1]))
         except TelegramError:
             return None
+        gone = member.status in (ChatMember.LEFT, ChatMember.BANNED)
+        if member.user.is_bot or (gone and words[0].lower() == "add"):
+            return None  # a former coach who left can still be removed
         return person_of(member.user)
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and not replied.from_user.is_bot:

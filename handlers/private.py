@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
 
 from db import groups, members
-from handlers import texts
+from handlers import render, texts
 from handlers.common import argument_text, is_group, person_of, reply
 from handlers.context import BotContext
 
@@ -14,9 +15,18 @@ REMIND_USAGE = "Usage: /remind on or /remind off (in a private chat with me)."
 
 def _group_from_payload(payload: str) -> int | None:
     """`g<digits>` from a /help deep link -> the group's (negative) chat id."""
-    if payload.startswith("g") and payload[1:].isdigit() and len(payload) <= 20:
-        return -int(payload[1:])
+    digits = payload[1:]
+    if payload.startswith("g") and digits.isascii() and digits.isdigit() and len(payload) <= 20:
+        return -int(digits)
     return None
+
+
+async def _is_member(context: BotContext, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status not in (ChatMember.LEFT, ChatMember.BANNED)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -28,13 +38,17 @@ async def start(update: Update, context: BotContext) -> None:
     services = context.services
     home = _group_from_payload(argument_text(message))
     group = await groups.get_group(services.db, home) if home is not None else None
+    if group is not None and not await _is_member(context, group.chat_id, user.id):
+        group = None  # a link passed on to someone outside the group links nobody
     await members.started_private_chat(
         services.db, person_of(user), services.now(), group.chat_id if group else None
     )
-    linked = f"\n\nYou're linked to <b>{group.title}</b>." if group and group.title else ""
+    linked = (
+        f"\n\nYou're linked to <b>{render.esc(group.title)}</b>." if group and group.title else ""
+    )
     await reply(
         update,
-        f"Hi {user.first_name}! I run your club's weekly speed session.{linked}\n"
+        f"Hi {render.esc(user.first_name)}! I run your club's weekly speed session.{linked}\n"
         "Send /remind on for a private reminder before each session.\n\n"
         + texts.MEMBER_HELP
         + texts.PRIVATE_HELP,

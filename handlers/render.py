@@ -219,7 +219,6 @@ REFUSALS: dict[Refusal, str] = {
         "This group has no weekly session yet. An admin can run /setup, or e.g. "
         "/set day tuesday and /set time 18:30."
     ),
-    Refusal.NO_SESSION: "There is no upcoming session.",
     Refusal.CANCELLED: "That session is cancelled, so answers are closed.",
     Refusal.ALREADY_CANCELLED: (
         "The next session is already cancelled. To bring it back: /move tue 18:30"
@@ -232,6 +231,10 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.GUESTS_MAX: "That's the most guests one member can bring.",
     Refusal.NO_GUESTS: "You have no guests to remove.",
     Refusal.NOT_A_SESSION_DAY: "There is no session on that date.",
+    Refusal.NOTHING_TO_REPORT: (
+        "There's no session to report for yet: reports open when a session starts."
+    ),
+    Refusal.NOTHING_TO_UNDO: "You have no report for the latest session to undo.",
     Refusal.NO_HOME_GROUP: (
         "I don't know your club yet. Answer once in your club's group (tap a button or "
         "send /in there), or open the link from /help in the group."
@@ -308,7 +311,3 @@ def saved_text(group: GroupSettings, key: str, session: SessionView | None, kept
             "This week's session keeps its time: the new time has already passed this week."
         )
     return "\n".join(lines)
-
-
-def next_text(board: Board, now: datetime) -> str:
-    return announcement_text(board, now)

@@ -7,6 +7,7 @@ from telegram import Update
 from db import members, rsvps
 from db.views import Refusal, Refused, RsvpOutcome
 from domain.rsvp import Answer
+from domain.text import is_unsafe
 from handlers import render
 from handlers.common import argument_text, is_group, person_of, reply
 from handlers.context import BotContext
@@ -22,7 +23,9 @@ def parse_button(data: str | None) -> tuple[int, str] | None:
     if data is None:
         return None
     parts = data.split(":")
-    if len(parts) != 3 or parts[0] != "rsvp" or not parts[1].isdigit() or len(parts[1]) > 12:
+    if len(parts) != 3 or parts[0] != "rsvp" or len(parts[1]) > 12:
+        return None
+    if not (parts[1].isascii() and parts[1].isdigit()):  # int() would also read "١٢"; "²" fails
         return None
     if parts[2] not in BUTTON_ACTIONS and parts[2] not in GUEST_ACTIONS:
         return None
@@ -90,11 +93,16 @@ async def _answer_command(update: Update, context: BotContext, answer: Answer) -
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     assert message is not None and chat is not None and user is not None
     services = context.services
-    note = argument_text(message)
+    note = " ".join(argument_text(message).split())  # one line in the announcement's list
     if len(note) > MAX_NOTE_CHARS:
         await reply(
             update,
             f"🤔 Please keep the note under {MAX_NOTE_CHARS} characters. Example: /in running late",
+        )
+        return
+    if any(is_unsafe(char) for char in note):  # never stored or echoed into the group
+        await reply(
+            update, "🤔 The note contains hidden control characters. Example: /in running late"
         )
         return
     if is_group(chat):

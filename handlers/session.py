@@ -8,6 +8,7 @@ from db import rsvps, sessions
 from db.views import Refusal, Refused, SessionChange
 from domain import schedule
 from domain.errors import InputProblem
+from domain.text import is_unsafe
 from handlers import render
 from handlers.common import argument_text, group_of, reply, upcoming
 from handlers.context import BotContext
@@ -36,7 +37,7 @@ async def show_next(update: Update, context: BotContext) -> None:
     assert board is not None
     await reply(
         update,
-        render.next_text(board, context.services.now())
+        render.announcement_text(board, context.services.now())
         + "\n\nAnswer with /in, /maybe or /out (a note may follow: /in running late).",
     )
 
@@ -86,6 +87,13 @@ async def cancel(update: Update, context: BotContext) -> None:
         await reply(
             update,
             f"🤔 Please keep the reason under {MAX_REASON_CHARS} characters. "
+            "Example: /cancel heavy thunderstorms",
+        )
+        return
+    if any(is_unsafe(char) for char in reason):  # never stored or echoed into the group
+        await reply(
+            update,
+            "🤔 The reason contains hidden control characters. "
             "Example: /cancel heavy thunderstorms",
         )
         return

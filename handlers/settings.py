@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from db import groups
-from db.views import GroupSettings, Refusal
+from db.views import Refusal
 from domain.errors import InputProblem
 from domain.values import SETTING_KEYS
 from handlers import render
@@ -41,13 +41,7 @@ async def set_setting(update: Update, context: BotContext) -> None:
         await reply(update, SET_USAGE)
         return
     key, value = parts
-    await apply_setting(update, context, key, value)
-
-
-async def apply_setting(
-    update: Update, context: BotContext, key: str, value: str
-) -> GroupSettings | None:
-    """Save one setting, re-plan the group's posts and echo what is now scheduled."""
+    # Save, re-plan the group's posts, and echo what is now scheduled.
     group = await group_of(update, context)
     assert group is not None
     services = context.services
@@ -55,7 +49,7 @@ async def apply_setting(
         saved = await groups.set_setting(services.db, group.chat_id, key, value, services.now())
     except InputProblem as problem:
         await reply(update, render.problem(problem))
-        return None
+        return
     await sync_group(context.job_queue, services, group.chat_id)
     if services.refresher is not None:
         for session in saved.retimed:
@@ -66,4 +60,3 @@ async def apply_setting(
             saved.settings, saved.key, await upcoming(context, saved.settings), len(saved.kept)
         ),
     )
-    return saved.settings

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from db import groups
+from domain import values
 from domain.errors import InputProblem
 from handlers import render
 from handlers.auth import is_coach
@@ -102,8 +103,8 @@ async def start_setup(update: Update, context: BotContext) -> None:
 
 
 def parse_setup(data: str | None) -> tuple[int, str] | None:
-    parts = (data or "").split(":")
-    if len(parts) != 3 or parts[0] != "setup" or not parts[1].isdigit():
+    parts = (data or "").split(":", 2)  # the value may hold a colon itself: setup:1:18:30
+    if len(parts) != 3 or parts[0] != "setup" or not (parts[1].isascii() and parts[1].isdigit()):
         return None
     index = int(parts[1])
     if index >= len(STEPS):
@@ -148,6 +149,16 @@ async def on_setup_button(update: Update, context: BotContext) -> None:
             reply_markup=step_markup(index + 1),
         )
         return
+    if not group.configured:  # finishing /setup starts the weekly posts, even if all skipped
+        saved = await groups.set_setting(
+            services.db,
+            group.chat_id,
+            "day",
+            values.weekday_name(group.weekday),
+            services.now(),
+        )
+        group = saved.settings
+        await sync_group(context.job_queue, services, group.chat_id)
     await query.edit_message_text(
         "✅ <b>All set!</b>\n\n" + render.settings_text(group, await upcoming(context, group)),
         parse_mode=ParseMode.HTML,
