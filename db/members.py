@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.convert import person
@@ -126,3 +127,29 @@ async def private_reminder_audience(db: Database, session_id: int) -> list[Perso
             .order_by(Member.user_id)
         )
         return [person(member) for member in members.scalars()]
+
+
+async def find_by_username(db: Database, chat_id: int, username: str) -> Person | None:
+    """A member of the group known by their @username (case-insensitive)."""
+    async with db.sessions() as session:
+        member = (
+            await session.execute(
+                select(Member)
+                .join(Membership, Membership.user_id == Member.user_id)
+                .where(
+                    Membership.group_id == chat_id,
+                    func.lower(Member.username) == username.lower(),
+                )
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        return person(member) if member else None
+
+
+def offline_runner(chat_id: int, name: str) -> Person:
+    """A runner without Telegram, entered by a coach: a stable negative id per group and name.
+
+    Telegram user ids are positive, so these can never collide with a real account.
+    """
+    digest = hashlib.sha256(f"{chat_id}:{name.casefold()}".encode()).digest()
+    return Person(user_id=-(int.from_bytes(digest[:6], "big") + 1), first_name=name)

@@ -15,7 +15,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import coach, membership, private, rsvp, session, settings, setup, workout
+from handlers import (
+    coach,
+    membership,
+    private,
+    report,
+    rsvp,
+    session,
+    settings,
+    setup,
+    workout,
+)
 from handlers.context import BotApplication
 from handlers.errors import on_error
 
@@ -29,6 +39,7 @@ def register(app: BotApplication) -> None:
             # Buttons.
             CallbackQueryHandler(rsvp.on_button, pattern=r"^rsvp:"),
             CallbackQueryHandler(setup.on_setup_button, pattern=r"^setup:"),
+            CallbackQueryHandler(report.on_confirm, pattern=r"^report:"),
             # Everyone.
             CommandHandler("start", private.start),
             CommandHandler("help", private.help_command),
@@ -38,6 +49,7 @@ def register(app: BotApplication) -> None:
             CommandHandler("out", rsvp.rsvp_out),
             CommandHandler("settings", settings.show_settings),
             CommandHandler("remind", private.remind),
+            CommandHandler("report", report.report),
             # Coaches.
             CommandHandler("set", settings.set_setting),
             CommandHandler("setup", setup.start_setup),

@@ -13,11 +13,20 @@ from handlers.context import BotContext
 REMIND_USAGE = "Usage: /remind on or /remind off (in a private chat with me)."
 
 
+REPORT_PREFIX = "report_"
+
+
 def _group_from_payload(payload: str) -> int | None:
-    """`g<digits>` from a /help deep link -> the group's (negative) chat id."""
-    digits = payload[1:]
-    if payload.startswith("g") and digits.isascii() and digits.isdigit() and len(payload) <= 20:
-        return -int(digits)
+    """`g<digits>` (/help) or `report_<digits>` ("How did it go?") -> the group's chat id."""
+    for prefix in ("g", REPORT_PREFIX):
+        digits = payload.removeprefix(prefix)
+        if (
+            payload.startswith(prefix)
+            and digits.isascii()
+            and digits.isdigit()
+            and len(digits) <= 20
+        ):
+            return -int(digits)
     return None
 
 
@@ -36,7 +45,8 @@ async def start(update: Update, context: BotContext) -> None:
         await help_command(update, context)
         return
     services = context.services
-    home = _group_from_payload(argument_text(message))
+    payload = argument_text(message)
+    home = _group_from_payload(payload)
     group = await groups.get_group(services.db, home) if home is not None else None
     if group is not None and not await _is_member(context, group.chat_id, user.id):
         group = None  # a link passed on to someone outside the group links nobody
@@ -46,6 +56,14 @@ async def start(update: Update, context: BotContext) -> None:
     linked = (
         f"\n\nYou're linked to <b>{render.esc(group.title)}</b>." if group and group.title else ""
     )
+    if group is not None and payload.startswith(REPORT_PREFIX):
+        await reply(
+            update,
+            f"Hi {render.esc(user.first_name)}! Send me your splits for the latest session of "
+            f"<b>{render.esc(group.title)}</b>, e.g. /report 2:45 2:43 2:41 "
+            "(x for a skipped rep, # for a note).",
+        )
+        return
     await reply(
         update,
         f"Hi {render.esc(user.first_name)}! I run your club's weekly speed session.{linked}\n"

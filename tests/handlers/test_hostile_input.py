@@ -50,6 +50,7 @@ COMMANDS = (
     "cancel",
     "move",
     "coach",
+    "report",
 )
 
 # (user, chat). Ann has answered in the group, so her private chat knows her club; the
