@@ -1,4 +1,5 @@
-"""Entry point: `python bot.py` runs the speed-session bot (long polling).
+"""Entry point: `python bot.py` runs the speed-session bot (long polling);
+`python bot.py check` validates the configuration, the database and Telegram.
 
 `build_application` wires settings, database, handlers and jobs into a
 python-telegram-bot Application; the engine is created here, at start-up,
@@ -7,12 +8,15 @@ and the schema is migrated before the first update is handled.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import Update
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
@@ -20,6 +24,7 @@ from telegram.request import BaseRequest
 import handlers
 from config.settings import MissingTokenError, Settings, get_settings
 from db.engine import Database
+from db.health import database_health
 from db.migrate import upgrade_to_head_async
 from handlers.context import SERVICES_KEY, BotApplication, BotContext
 from handlers.menus import register_menus
@@ -106,9 +111,50 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def main() -> int:
-    settings = get_settings()
+async def check(settings: Settings) -> int:
+    """`python bot.py check`: print what the configuration and its services look like."""
+    problems = 0
+    print("Configuration")
+    try:
+        token = settings.token()
+        print(f"  BOT_TOKEN          set ({token.split(':')[0]}:…)")
+    except MissingTokenError:
+        print("  BOT_TOKEN          MISSING: talk to @BotFather (see README)")
+        token, problems = "", problems + 1
+    print(f"  DATABASE_URL       {make_url(settings.database_url).render_as_string()}")
+    print(f"  TELEGRAM_BASE_URL  {settings.telegram_base_url}")
+    print(f"  DEFAULT_TIMEZONE   {settings.default_timezone}")
+    print(f"  LOG_LEVEL          {settings.log_level}")
+    health = await database_health(settings.database_url)
+    if not health.reachable:
+        print(f"Database: UNREACHABLE: {health.detail}")
+        problems += 1
+    else:
+        state = "up to date" if health.up_to_date else "will be migrated at start-up"
+        print(f"Database: {health.detail}, schema {health.revision or 'empty'} ({state})")
+    if token:
+        bot = Bot(token, base_url=settings.telegram_base_url)
+        try:
+            async with bot:
+                print(f"Telegram: @{bot.username} answers")
+        except TelegramError as error:
+            print(f"Telegram: NOT REACHABLE: {error}")
+            problems += 1
+    print("All good." if not problems else f"{problems} problem(s) found.")
+    return 0 if not problems else 1
+
+
+def main(argv: list[str]) -> int:
+    try:
+        settings = get_settings()
+    except ValidationError as invalid:
+        for error in invalid.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            print(f"{name}: {error['msg']}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
+    if argv[1:2] == ["check"]:
+        return asyncio.run(check(settings))
     try:
         app = build_application(settings)
     except MissingTokenError as missing:
@@ -119,4 +165,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.conftest import ANN, BOB, CAT, COACH, GROUP, REPO, BotProcess
 from tests.e2e.test_weekly_story import announcements, press, say
-from tests.fake_api import FakeTelegram
+from tests.fake_api import DEFAULT_TOKEN, FakeTelegram
 
 pytestmark = pytest.mark.e2e
 
@@ -81,3 +81,29 @@ def test_bot_removed_from_group_stops_posting_there(api: FakeTelegram, bot: BotP
     api.bot_added_to_group(GROUP, COACH)
     api.wait_for_message(GROUP, "Hi!", timeout=15, after_index=mark)
     api.wait_until(lambda: _group_active(bot) is True, 15, "the group active again")
+
+
+def test_check_reports_configuration_database_and_telegram(
+    api: FakeTelegram, bot: BotProcess
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "bot.py", "check"],
+        cwd=REPO,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Telegram: @SpeedSessionBot answers" in result.stdout
+    assert "(up to date)" in result.stdout and "All good." in result.stdout
+    assert DEFAULT_TOKEN.split(":")[1] not in result.stdout  # the secret is never printed
+
+
+def test_invalid_configuration_is_explained_without_a_traceback(tmp_path) -> None:
+    env = {**os.environ, "BOT_TOKEN": "1:x", "DEFAULT_TIMEZONE": "Mars/Olympus"}
+    result = subprocess.run(
+        [sys.executable, "bot.py"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "DEFAULT_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
