@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import boards
 from db.convert import group_settings, person, session_view
 from db.engine import Database
 from db.groups import load_group
@@ -229,8 +230,12 @@ async def _plan(session: AsyncSession, group: Group, now: datetime) -> PostPlan:
             )
         ).scalars()
     )
+    reporting = await boards.reporting_state(session, group, now)
     return PostPlan(
         session=session_view(row, group),
         announced=ANNOUNCEMENT in kinds,
         reminded=REMINDER in kinds,
+        reporting=reporting.session if reporting else None,
+        board_at=reporting.board_at if reporting else None,
+        reporting_posts=reporting.done if reporting else frozenset(),
     )

@@ -152,3 +152,8 @@ class PostPlan:
     session: SessionView
     announced: bool
     reminded: bool
+    # The latest session that has started (not cancelled), when its results board goes
+    # out, and which of its results posts (db.boards kinds) are out.
+    reporting: SessionView | None = None
+    board_at: datetime | None = None
+    reporting_posts: frozenset[str] = frozenset()

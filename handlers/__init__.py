@@ -17,9 +17,12 @@ from telegram.ext import (
 
 from handlers import (
     coach,
+    coach_views,
+    history,
     membership,
     private,
     report,
+    results,
     rsvp,
     session,
     settings,
@@ -50,6 +53,12 @@ def register(app: BotApplication) -> None:
             CommandHandler("settings", settings.show_settings),
             CommandHandler("remind", private.remind),
             CommandHandler("report", report.report),
+            CommandHandler("me", history.me),
+            CommandHandler("pb", history.pb),
+            CommandHandler("progress", history.progress),
+            CommandHandler("race", history.race),
+            CommandHandler("private", history.private_mode),
+            CommandHandler("results", results.show_results),
             # Coaches.
             CommandHandler("set", settings.set_setting),
             CommandHandler("setup", setup.start_setup),
@@ -57,6 +66,8 @@ def register(app: BotApplication) -> None:
             CommandHandler("announce", session.announce),
             CommandHandler("cancel", session.cancel),
             CommandHandler("move", session.move),
+            CommandHandler("attendance", coach_views.show_attendance),
+            CommandHandler("export", coach_views.export_csv),
             # Admins.
             CommandHandler("coach", coach.coach),
             # Anything else that looks like a button: refused politely, never ignored.

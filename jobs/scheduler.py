@@ -1,12 +1,16 @@
 """Rebuild the JobQueue from the database: the database is the truth, jobs only wake us.
 
-Per group there are at most three jobs, named by group so that a re-plan
+Per group there are at most six jobs, named by group so that a re-plan
 replaces them: the announcement and the reminder of its next session (due
 now if their time passed while the bot was down, as long as the session has
 not started), and a roll-over at the session start that closes the buttons
-and plans the following week. A repeating sweep re-plans everything as a
-safety net. Posting itself is idempotent (claimed in the database), so a job
-that fires twice, or on two replicas, never posts twice.
+and plans the following week. For the latest session that has started (the
+one members report for) there are three more, see `jobs.results_posts`: the
+"How did it go?" prompt at its end (only until the board time), the private
+nudges `NUDGE_LEAD` before the board time, and the results board at the board
+time (once, however late). A repeating sweep re-plans everything as a safety
+net. Posting itself is idempotent (claimed in the database), so a job that
+fires twice, or on two replicas, never posts twice.
 """
 
 from __future__ import annotations
@@ -17,11 +21,11 @@ from typing import Any
 
 from telegram.ext import Job, JobQueue
 
-from db import sessions
-from db.views import PostPlan
+from db import boards, sessions
+from db.views import PostPlan, SessionView
 from handlers.context import BotContext
 from handlers.services import Services
-from jobs import posts
+from jobs import posts, results_posts
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 # would silently skip a post after a busy moment.
 NEVER_MISFIRE: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 ROLLOVER_DELAY = timedelta(seconds=1)
+RESULTS_JOBS = ("prompt", "nudge", "board")
 
 
 def _services(context: BotContext) -> Services:
@@ -49,6 +54,18 @@ async def _remind(context: BotContext) -> None:
     await posts.post_reminder(context.bot, _services(context), _session_id(context))
 
 
+async def _prompt(context: BotContext) -> None:
+    await results_posts.post_report_prompt(context.bot, _services(context), _session_id(context))
+
+
+async def _nudge(context: BotContext) -> None:
+    await results_posts.post_report_nudges(context.bot, _services(context), _session_id(context))
+
+
+async def _board(context: BotContext) -> None:
+    await results_posts.post_results_board(context.bot, _services(context), _session_id(context))
+
+
 async def _rollover(context: BotContext) -> None:
     """At the start: close the buttons and plan next week."""
     services = _services(context)
@@ -64,15 +81,22 @@ async def _sweep(context: BotContext) -> None:
 
 
 def _replace(
-    job_queue: JobQueue[Any], name: str, callback: Any, when: datetime, plan: PostPlan
+    job_queue: JobQueue[Any],
+    name: str,
+    callback: Any,
+    when: datetime,
+    plan: PostPlan,
+    session: SessionView | None = None,
 ) -> Job[BotContext]:
+    """(Re)schedule the job `name` for `session` (default: the plan's next session)."""
     for job in job_queue.get_jobs_by_name(name):
         job.schedule_removal()
+    session = session or plan.session
     return job_queue.run_once(
         callback,
         when=when,
-        data=plan.session.id,
-        chat_id=plan.session.group_id,
+        data=session.id,
+        chat_id=session.group_id,
         name=name,
         job_kwargs=NEVER_MISFIRE,
     )
@@ -102,10 +126,34 @@ def schedule_plan(job_queue: JobQueue[Any], plan: PostPlan, now: datetime) -> No
         max(session.starts_at, now) + ROLLOVER_DELAY,
         plan,
     )
+    _schedule_results(job_queue, plan, now)
+
+
+def _schedule_results(job_queue: JobQueue[Any], plan: PostPlan, now: datetime) -> None:
+    """The prompt, nudges and board of the latest session that has started."""
+    group_id = plan.session.group_id
+    last, board_at, done = plan.reporting, plan.board_at, plan.reporting_posts
+    if last is None or board_at is None:
+        for kind in RESULTS_JOBS:
+            _remove(job_queue, f"{kind}:{group_id}")
+        return
+    if boards.REPORT_PROMPT not in done and now < board_at:
+        _replace(job_queue, f"prompt:{group_id}", _prompt, max(last.ends_at, now), plan, last)
+    else:
+        _remove(job_queue, f"prompt:{group_id}")
+    nudge_at = boards.nudge_time(last, board_at)
+    if boards.NUDGE_ROUND not in done and nudge_at is not None and now < board_at:
+        _replace(job_queue, f"nudge:{group_id}", _nudge, max(nudge_at, now), plan, last)
+    else:
+        _remove(job_queue, f"nudge:{group_id}")
+    if boards.RESULTS_BOARD not in done:
+        _replace(job_queue, f"board:{group_id}", _board, max(board_at, now), plan, last)
+    else:
+        _remove(job_queue, f"board:{group_id}")
 
 
 def unschedule_group(job_queue: JobQueue[Any], group_id: int) -> None:
-    for kind in ("announce", "remind", "rollover"):
+    for kind in ("announce", "remind", "rollover", *RESULTS_JOBS):
         _remove(job_queue, f"{kind}:{group_id}")
 
 

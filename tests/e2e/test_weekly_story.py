@@ -118,6 +118,16 @@ def test_scheduled_week_with_a_restart_rsvps_waitlist_and_reminders(
         (start - datetime.now(UTC)).total_seconds() + 20,
         "the buttons closed at the start",
     )
+    # After the start members report: in the group, and privately through the deep link.
+    say(api, COACH, "/report 2:45 2:43 2:41 2:40 2:38 2:35", "PB 800 m")
+    api.user_starts(CAT, f"report_{abs(GROUP)}")
+    api.wait_for_message(CAT, "Send me your splits", timeout=15)
+    private = say(api, CAT, "/report 2:50 2:48", "Save as it is", chat=CAT)
+    data = next(str(b["callback_data"]) for b in private.buttons if b["text"] == "Save as it is")
+    mark = api.message_mark(CAT)
+    api.user_presses(CAT, CAT, private.message_id, data=data)
+    saved = api.wait_for_message(CAT, "Saved", timeout=15, after_index=mark)
+    assert "2:48" in (saved.plain_text or "")
 
 
 def test_cancel_and_move_tell_members_and_edit_the_announcement(
@@ -148,14 +158,3 @@ def test_cancel_and_move_tell_members_and_edit_the_announcement(
         15,
         "the announcement shows the new time with its buttons back",
     )
-
-    # After the start members report: in the group, and privately through the deep link.
-    say(api, COACH, "/report 2:45 2:43 2:41 2:40 2:38 2:35", "PB 800 m")
-    api.user_starts(CAT, f"report_{abs(GROUP)}")
-    api.wait_for_message(CAT, "Send me your splits", timeout=15)
-    private = say(api, CAT, "/report 2:50 2:48", "Save as it is", chat=CAT)
-    data = next(str(b["callback_data"]) for b in private.buttons if b["text"] == "Save as it is")
-    mark = api.message_mark(CAT)
-    api.user_presses(CAT, CAT, private.message_id, data=data)
-    saved = api.wait_for_message(CAT, "Saved", timeout=15, after_index=mark)
-    assert "2:48" in (saved.plain_text or "")

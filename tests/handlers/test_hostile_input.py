@@ -51,6 +51,14 @@ COMMANDS = (
     "move",
     "coach",
     "report",
+    "me",
+    "pb",
+    "progress",
+    "race",
+    "private",
+    "results",
+    "attendance",
+    "export",
 )
 
 # (user, chat). Ann has answered in the group, so her private chat knows her club; the

@@ -1,0 +1,185 @@
+"""Attendance over a season: sessions attended, reports, no-shows and current streaks.
+
+Definitions (the coach's /attendance and the attendance CSV use these):
+
+* **Season:** a calendar year in the group's time zone (1 Jan to 31 Dec local), by
+  default the current one. Only sessions that have started and were not cancelled count.
+* **Held session:** one where somebody attended or was marked a no-show. A week in
+  which nobody answered In and nobody reported says nothing about who came, so it
+  neither counts nor breaks anyone's streak.
+* **Attended:** reported times for the session, or answered In with a place (not on
+  the waitlist) and was not marked a no-show by a coach. Most runners who say In come,
+  and not everyone reports; a coach corrects the exceptions with a no-show mark.
+* **No-show:** a coach marked the member a no-show (a result with status "no_show").
+  An In without any result is *not* a no-show (see Attended).
+* **Streak:** consecutive held sessions of the season attended, counted back from the
+  latest held session (0 when the member missed the latest one).
+
+Three queries per call, whatever the season's length: the sessions (by
+`ix_sessions_group_starts`), the In answers and the results of those sessions (by the
+session-leading primary key of `rsvps` and unique key of `results`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.boards import NO_SHOW, REPORTED, Runner
+from db.convert import group_settings, person
+from db.engine import Database
+from db.models import Group, Member, Result, Rsvp, Session
+from db.views import GroupSettings
+from domain import schedule
+from domain.rsvp import Answer, Reply, allocate
+
+ATTENDED = "attended"  # answered In with a place, no result
+FIRST_SEASON = 2000
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    runner: Runner
+    attended: int
+    reported: int
+    no_shows: int
+    streak: int
+
+
+@dataclass(frozen=True)
+class SeasonAttendance:
+    group: GroupSettings
+    year: int
+    # Local dates of the held sessions, oldest first.
+    sessions: tuple[date, ...]
+    # Most sessions attended first, then longest streak, then by name.
+    members: tuple[MemberAttendance, ...]
+
+
+def season_year(now: datetime, tz: str) -> int:
+    """The current season: the local calendar year."""
+    return schedule.local_date(now, tz).year
+
+
+def season_range(year: int, tz: str) -> tuple[datetime, datetime]:
+    """The season's first instant and the next season's first instant, in UTC."""
+    midnight = time(0, 0)
+    return (
+        schedule.local_to_utc(date(year, 1, 1), midnight, tz),
+        schedule.local_to_utc(date(year + 1, 1, 1), midnight, tz),
+    )
+
+
+async def season_sessions(
+    session: AsyncSession, group: Group, year: int, now: datetime
+) -> list[Session]:
+    """The season's sessions that have started and were not cancelled, oldest first."""
+    start, end = season_range(year, group.timezone)
+    return list(
+        (
+            await session.execute(
+                select(Session)
+                .where(
+                    Session.group_id == group.chat_id,
+                    Session.starts_at >= start,
+                    Session.starts_at < end,
+                    Session.starts_at <= now,
+                    Session.cancelled_at.is_(None),
+                )
+                .order_by(Session.starts_at)
+            )
+        ).scalars()
+    )
+
+
+async def _statuses(
+    session: AsyncSession, group: Group, rows: list[Session]
+) -> tuple[dict[int, dict[int, str]], dict[int, Member]]:
+    """Per session, each member's status (reported, no_show or attended), and the members."""
+    ids = [row.id for row in rows]
+    statuses: dict[int, dict[int, str]] = {row.id: {} for row in rows}
+    members: dict[int, Member] = {}
+    if not ids:
+        return statuses, members
+    answers = (
+        await session.execute(
+            select(Rsvp, Member)
+            .join(Member, Member.user_id == Rsvp.user_id)
+            .where(Rsvp.session_id.in_(ids), Rsvp.answer == Answer.IN)
+        )
+    ).all()
+    replies: dict[int, list[Reply]] = {}
+    for rsvp, member in answers:
+        members[member.user_id] = member
+        replies.setdefault(rsvp.session_id, []).append(
+            Reply(rsvp.user_id, Answer(rsvp.answer), rsvp.guests, rsvp.in_since, rsvp.guests_since)
+        )
+    for session_id, session_replies in replies.items():
+        for seat in allocate(session_replies, group.capacity).going:
+            if seat.guest == 0:
+                statuses[session_id][seat.user_id] = ATTENDED
+    results = (
+        await session.execute(
+            select(Result.session_id, Result.status, Member)
+            .join(Member, Member.user_id == Result.user_id)
+            .where(Result.session_id.in_(ids))
+        )
+    ).all()
+    for session_id, status, member in results:
+        members[member.user_id] = member
+        if status in (REPORTED, NO_SHOW):
+            statuses[session_id][member.user_id] = status
+    return statuses, members
+
+
+async def season_attendance(
+    db: Database, chat_id: int, now: datetime, year: int | None = None
+) -> SeasonAttendance | None:
+    """The group's attendance over a season (None when the group is unknown)."""
+    async with db.sessions() as session:
+        group = (
+            await session.execute(select(Group).where(Group.chat_id == chat_id))
+        ).scalar_one_or_none()
+        if group is None:
+            return None
+        year = year if year is not None else season_year(now, group.timezone)
+        rows = await season_sessions(session, group, year, now)
+        statuses, members = await _statuses(session, group, rows)
+    held = [row for row in rows if statuses[row.id]]
+    tally: list[MemberAttendance] = []
+    for user_id, member in members.items():
+        marks = [statuses[row.id].get(user_id) for row in held]
+        if not any(marks):
+            continue  # only ever on a waitlist
+        came = [mark in (REPORTED, ATTENDED) for mark in marks]
+        streak = 0
+        for attended in reversed(came):
+            if not attended:
+                break
+            streak += 1
+        tally.append(
+            MemberAttendance(
+                runner=Runner(person(member), member.private),
+                attended=sum(came),
+                reported=marks.count(REPORTED),
+                no_shows=marks.count(NO_SHOW),
+                streak=streak,
+            )
+        )
+    tally.sort(
+        key=lambda m: (
+            -m.attended,
+            -m.streak,
+            m.runner.person.display_name.lower(),
+            m.runner.person.user_id,
+        )
+    )
+    return SeasonAttendance(
+        group=group_settings(group),
+        year=year,
+        sessions=tuple(schedule.local_date(row.starts_at, group.timezone) for row in held),
+        members=tuple(tally),
+    )
