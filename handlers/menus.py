@@ -15,6 +15,10 @@ MEMBER_COMMANDS = [
     BotCommand("in", "I'm in (a note may follow)"),
     BotCommand("maybe", "Maybe"),
     BotCommand("out", "I can't make it"),
+    BotCommand("report", "Your splits: /report 2:45 2:43 2:41"),
+    BotCommand("results", "The latest results board"),
+    BotCommand("me", "Your recent sessions"),
+    BotCommand("pb", "Your personal bests"),
     BotCommand("settings", "The group's weekly slot"),
     BotCommand("help", "Every command with an example"),
 ]
@@ -25,6 +29,8 @@ COACH_COMMANDS = [
     BotCommand("move", "Move the next session: /move thu 19:00"),
     BotCommand("set", "Change a setting: /set time 18:30"),
     BotCommand("setup", "Guided set-up with buttons"),
+    BotCommand("attendance", "Attendance, streaks and no-shows"),
+    BotCommand("export", "Results and attendance as CSV"),
     BotCommand("coach", "Add or remove a coach"),
 ]
 PRIVATE_COMMANDS = [
@@ -33,6 +39,12 @@ PRIVATE_COMMANDS = [
     BotCommand("maybe", "Maybe"),
     BotCommand("out", "I can't make it"),
     BotCommand("remind", "Private reminders: /remind on or off"),
+    BotCommand("report", "Your splits: /report 2:45 2:43 2:41"),
+    BotCommand("me", "Your recent sessions"),
+    BotCommand("pb", "Your personal bests"),
+    BotCommand("progress", "A chart of your pace: /progress 800"),
+    BotCommand("race", "Log a race: /race 5k 19:30"),
+    BotCommand("private", "Keep your name off group posts: /private on"),
     BotCommand("help", "How to use me"),
 ]
 

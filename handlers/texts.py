@@ -16,6 +16,15 @@ MEMBER_HELP = """\
 /remind on: private reminders (send it to me in a private chat)
 /help workout: how workouts are written
 
+<b>After the session</b>
+/report 2:45 2:43 2:41 2:40 2:38 2:35: your splits (x for a skipped rep, # a note)
+/report undo: remove your report
+/results or /results 2026-12-01: the results board
+/me: your recent sessions · /pb: your personal bests
+/progress or /progress 800: a chart of your pace over time
+/race 5k 19:30 (or /race 10k 41:05 2026-10-12): log a race
+/private on: counted but never named in group posts
+
 <b>For coaches</b> (group admins, and members added with /coach)
 /workout 6x800m @5K r90s: the next session's workout
 /workout 2026-12-08 3x1mi @T r2:00: a later session's workout
@@ -26,6 +35,8 @@ MEMBER_HELP = """\
 /set location 51.5074,-0.1278, /set announce 48h, /set reminder 3h,
 /set duration 90m, /set capacity 20 (or off), /set guests on
 /setup: the same, step by step with buttons
+/report @name 2:50 2:48 … or as a reply: report for a member; /report @name noshow
+/attendance: attendance, streaks and no-shows · /export: CSV files (sent privately)
 /coach add (as a reply to a member's message, or /coach add 123456789), /coach remove"""
 
 PRIVATE_HELP = """
