@@ -122,7 +122,7 @@ def test_scheduled_week_with_a_restart_rsvps_waitlist_and_reminders(
     say(api, COACH, "/report 2:45 2:43 2:41 2:40 2:38 2:35", "PB 800 m")
     api.user_starts(CAT, f"report_{abs(GROUP)}")
     api.wait_for_message(CAT, "Send me your splits", timeout=15)
-    private = say(api, CAT, "/report 2:50 2:48", "Save as it is", chat=CAT)
+    private = say(api, CAT, "/report 2:50 2:48", "Save it as it is", chat=CAT)
     data = next(str(b["callback_data"]) for b in private.buttons if b["text"] == "Save as it is")
     mark = api.message_mark(CAT)
     api.user_presses(CAT, CAT, private.message_id, data=data)
