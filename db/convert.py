@@ -9,13 +9,17 @@ from db.views import GroupSettings, Person, SessionView
 from domain import schedule
 
 
+def _clock(text: str) -> time:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return time(hours, minutes)
+
+
 def group_settings(group: Group) -> GroupSettings:
-    hours, minutes = (int(part) for part in group.start_time.split(":"))
     return GroupSettings(
         chat_id=group.chat_id,
         title=group.title,
         weekday=group.weekday,
-        start_time=time(hours, minutes),
+        start_time=_clock(group.start_time),
         timezone=group.timezone,
         place=group.place,
         latitude=group.latitude,
@@ -27,6 +31,10 @@ def group_settings(group: Group) -> GroupSettings:
         guests_allowed=group.guests_allowed,
         configured=group.configured,
         active=group.active,
+        tolerance_percent=group.tolerance_percent,
+        pace_spread_s=group.pace_spread_s,
+        board_time=_clock(group.board_time),
+        board_days_after=group.board_days_after,
     )
 
 

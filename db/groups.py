@@ -19,7 +19,7 @@ from domain.errors import InputProblem
 
 ANNOUNCE_RANGE = (timedelta(minutes=1), timedelta(days=6))
 REMINDER_RANGE = (timedelta(minutes=1), timedelta(days=6))
-DURATION_RANGE = (timedelta(minutes=10), timedelta(hours=8))
+DURATION_RANGE = (timedelta(minutes=1), timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,13 @@ def parse_setting(key: str, text: str, group: Group) -> dict[str, Any]:
         return {"duration_min": _span(text, DURATION_RANGE, "Session length")}
     if key == "capacity":
         return {"capacity": values.parse_capacity(text)}
+    if key == "board":
+        at, days = values.parse_board(text)
+        return {"board_time": at.strftime("%H:%M"), "board_days_after": days}
+    if key == "tolerance":
+        return {"tolerance_percent": values.parse_tolerance(text)}
+    if key == "spread":
+        return {"pace_spread_s": float(values.parse_spread(text))}
     assert key == "guests"
     return {"guests_allowed": values.parse_switch(text)}
 

@@ -59,6 +59,10 @@ class Group(Base):
     # When the results board goes out: this local time, this many days after the session.
     board_time: Mapped[str] = mapped_column(String(5), default="09:00")
     board_days_after: Mapped[int] = mapped_column(Integer, default=1)
+    # Coaching: a split within this share of its target is on target (/set tolerance 2%),
+    # and a pace group spans at most this many seconds per km (/set spread 10).
+    tolerance_percent: Mapped[float] = mapped_column(Float, default=2.0, server_default="2")
+    pace_spread_s: Mapped[float] = mapped_column(Float, default=10.0, server_default="10")
     # False once the bot was removed from the group or may no longer post there.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -78,6 +82,9 @@ class Member(Base):
     remind_private: Mapped[bool] = mapped_column(Boolean, default=False)
     # Counted but never named in group posts (/private on).
     private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Age grading (/profile born 1980 F): private, shown only to the member.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(1))  # "F" or "M"
     # The group that private-chat commands act on.
     home_group_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("groups.chat_id", ondelete="SET NULL")
@@ -252,3 +259,21 @@ class Race(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_races_user_date", "user_id", "race_date"),)
+
+
+class Benchmark(Base):
+    """A benchmark a runner set with /benchmark (one per runner; setting again replaces it).
+
+    Not a race: it never shows in /race or /pb. A runner's targets come from whichever is
+    more recent, this or their latest race (on the same day, the one entered last).
+    """
+
+    __tablename__ = "benchmarks"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    distance_m: Mapped[float] = mapped_column(Float(precision=53))
+    time_ms: Mapped[int] = mapped_column(BigInteger)
+    run_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -27,6 +27,10 @@ class GroupSettings:
     guests_allowed: bool
     configured: bool
     active: bool
+    tolerance_percent: float = 2.0
+    pace_spread_s: float = 10.0
+    board_time: time = time(9, 0)
+    board_days_after: int = 1
 
     @property
     def has_location(self) -> bool:

@@ -13,10 +13,14 @@ from domain.text import is_unsafe, quoted, tidy
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_CAPACITY = 500
 MAX_PLACE_LENGTH = 200
+TOLERANCE_RANGE = (0.5, 10.0)  # per cent of the target
+SPREAD_RANGE = (1, 60)  # seconds per km
 
 _CLOCK = re.compile(r"([0-9]{1,2})[:.h]([0-9]{2})")
 _COORDINATE = r"[-+]?[0-9]{1,3}(?:\.[0-9]+)?"
 _LOCATION = re.compile(rf"({_COORDINATE})(?:\s*[,;]\s*|\s+)({_COORDINATE})")
+_PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*(?:%|percent|pc)?")
+_SPREAD = re.compile(r"([0-9]{1,3})\s*(?:s|sec|secs|seconds?)?\s*(?:/\s*km|per\s+km)?")
 _NO_LIMIT = frozenset({"off", "none", "no", "no limit", "unlimited", "0"})
 _SWITCH = {
     **dict.fromkeys(("on", "yes", "y", "true", "enable", "enabled"), True),
@@ -46,6 +50,13 @@ SETTING_KEYS: dict[str, SettingKey] = {
         SettingKey("duration", "How long the session lasts", "90m"),
         SettingKey("capacity", "Most runners who can go, or off for no limit", "20"),
         SettingKey("guests", "Whether members may bring guests", "on"),
+        SettingKey(
+            "board",
+            "When the results board goes out: a time, same/next day or +N days",
+            "09:00 next day",
+        ),
+        SettingKey("tolerance", "How close to the target a split counts as on target", "2%"),
+        SettingKey("spread", "Widest pace group, in seconds per km (/groups)", "10"),
     )
 }
 
@@ -160,3 +171,52 @@ def parse_place(text: str) -> str:
             "e.g. Track gate, Victoria Park."
         )
     return place
+
+
+def parse_tolerance(text: str) -> float:
+    """On-target tolerance in per cent: ``2%``, ``2``, ``1.5 %`` (0.5 to 10)."""
+    cleaned = " ".join(tidy(text).lower().split())
+    match = _PERCENT.fullmatch(cleaned) if len(cleaned) <= 20 else None
+    low, high = TOLERANCE_RANGE
+    if match is None or not low <= float(match[1]) <= high:
+        raise InputProblem(
+            f"The tolerance is a percentage from {low:g} to {high:g}, e.g. 2% "
+            "(a split within 2 % of its target is on target)."
+        )
+    return float(match[1])
+
+
+def parse_spread(text: str) -> int:
+    """Widest pace group in whole seconds per km: ``10``, ``10s``, ``10 s/km`` (1 to 60)."""
+    cleaned = " ".join(tidy(text).lower().split())
+    match = _SPREAD.fullmatch(cleaned) if len(cleaned) <= 20 else None
+    low, high = SPREAD_RANGE
+    if match is None or not low <= int(match[1]) <= high:
+        raise InputProblem(
+            f"The spread is whole seconds per km from {low} to {high}, e.g. 10 "
+            "(runners in one pace group are at most 10 s/km apart)."
+        )
+    return int(match[1])
+
+
+BOARD_EXAMPLE = "Example: /set board 09:00 next day (or 21:00 same day, or 09:00 +2)"
+_BOARD_DAYS = {"": 1, "next day": 1, "next": 1, "same day": 0, "same": 0}
+_PLUS_DAYS = re.compile(r"\+([0-6])(?: days?)?")
+
+
+def parse_board(text: str) -> tuple[time, int]:
+    """When the results board goes out: local time and days after the session (0 to 6)."""
+    cleaned = " ".join(tidy(text).lower().split())[:40]
+    clock, _, rest = cleaned.partition(" ")
+    try:
+        at = parse_clock(clock)
+    except InputProblem:
+        raise InputProblem(
+            f"I couldn't read the time of the results board. {BOARD_EXAMPLE}"
+        ) from None
+    if rest in _BOARD_DAYS:
+        return at, _BOARD_DAYS[rest]
+    plus = _PLUS_DAYS.fullmatch(rest)
+    if plus is None:
+        raise InputProblem(f"Say same day, next day or +N days after the time. {BOARD_EXAMPLE}")
+    return at, int(plus[1])

@@ -18,6 +18,7 @@ from telegram.ext import (
 from handlers import (
     coach,
     coach_views,
+    coaching,
     history,
     membership,
     private,
@@ -59,6 +60,10 @@ def register(app: BotApplication) -> None:
             CommandHandler("race", history.race),
             CommandHandler("private", history.private_mode),
             CommandHandler("results", results.show_results),
+            CommandHandler("pace", coaching.pace),
+            CommandHandler("benchmark", coaching.benchmark),
+            CommandHandler("targets", coaching.targets),
+            CommandHandler("profile", coaching.profile),
             # Coaches.
             CommandHandler("set", settings.set_setting),
             CommandHandler("setup", setup.start_setup),
@@ -68,6 +73,7 @@ def register(app: BotApplication) -> None:
             CommandHandler("move", session.move),
             CommandHandler("attendance", coach_views.show_attendance),
             CommandHandler("export", coach_views.export_csv),
+            CommandHandler("groups", coaching.groups),
             # Admins.
             CommandHandler("coach", coach.coach),
             # Anything else that looks like a button: refused politely, never ignored.

@@ -6,6 +6,7 @@ through `esc` so names like "<Bob>" or "A & B" cannot break a message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
@@ -155,7 +156,8 @@ def reminder_text(board: Board) -> str:
     return "\n".join(lines)[:4096]
 
 
-def private_reminder_text(board: Board) -> str:
+def private_reminder_text(board: Board, targets: Sequence[str] = ()) -> str:
+    """The reminder one member gets privately; ``targets`` are their own (HTML lines)."""
     group, session = board.group, board.session
     lines = [f"⏰ Speed session <b>{esc(when(session.starts_at, group.timezone))}</b>"]
     if group.title:
@@ -165,6 +167,7 @@ def private_reminder_text(board: Board) -> str:
     workout = workout_line(session)
     if workout:
         lines.append(f"🏋️ {esc(workout)}")
+    lines.extend(targets)
     lines.append(
         f"✅ {len(board.allocation.going)} coming. Send /in, /maybe or /out here to answer."
     )
@@ -274,6 +277,10 @@ def schedule_lines(group: GroupSettings, session: SessionView | None) -> list[st
     return lines
 
 
+def _board_day(days: int) -> str:
+    return {0: "same day", 1: "next day"}.get(days, f"+{days} days")
+
+
 def settings_text(group: GroupSettings, session: SessionView | None) -> str:
     location = f"{group.latitude:.5f},{group.longitude:.5f}" if group.has_location else "not set"
     lines = [
@@ -288,6 +295,9 @@ def settings_text(group: GroupSettings, session: SessionView | None) -> str:
         f"duration: {durations.format_span(group.duration)}",
         f"capacity: {group.capacity if group.capacity else 'off'}",
         f"guests: {'on' if group.guests_allowed else 'off'}",
+        f"board: {group.board_time.strftime('%H:%M')} {_board_day(group.board_days_after)}",
+        f"tolerance: {group.tolerance_percent:g} %",
+        f"spread: {group.pace_spread_s:g} s/km",
         "",
         *schedule_lines(group, session),
         "",

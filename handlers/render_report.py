@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from db.results import ReportSaved
@@ -79,7 +81,8 @@ def best_lines(found: Bests) -> list[str]:
     return lines
 
 
-def saved_text(saved: ReportSaved, subject_name: str | None) -> str:
+def saved_text(saved: ReportSaved, subject_name: str | None, comparison: Sequence[str] = ()) -> str:
+    """The summary; ``comparison`` (splits against targets, or where they went) goes last."""
     summary = summarise(saved.checked)
     target = saved.target
     who = f" for {esc(subject_name)}" if subject_name else ""
@@ -95,6 +98,7 @@ def saved_text(saved: ReportSaved, subject_name: str | None) -> str:
     if saved.checked.note:
         lines.append(f"Note: {esc(saved.checked.note)}")
     lines.extend(best_lines(saved.bests))
+    lines.extend(comparison)
     return "\n".join(lines)[:4096]
 
 

@@ -16,7 +16,7 @@ from db import members, results
 from db.views import Person, Refusal, Refused
 from domain.errors import InputProblem
 from domain.report import parse_report
-from handlers import render, render_report
+from handlers import coaching, render, render_report
 from handlers.auth import is_coach
 from handlers.common import argument_text, is_group, person_of, reply
 from handlers.context import BotContext
@@ -130,7 +130,11 @@ async def _save(
     except InputProblem as problem:
         await reply(update, render.problem(problem))
         return
-    await reply(update, render_report.saved_text(saved, runner.display_name if for_other else None))
+    comparison = await coaching.report_lines(update, context, group_id, runner, saved)
+    await reply(
+        update,
+        render_report.saved_text(saved, runner.display_name if for_other else None, comparison),
+    )
 
 
 async def on_confirm(update: Update, context: BotContext) -> None:

@@ -7,9 +7,9 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
-from db import claims, members, rsvps
+from db import benchmarks, claims, members, rsvps
 from db.sessions import ANNOUNCEMENT, PRIVATE_REMINDER, REMINDER
-from handlers import render
+from handlers import render, render_coaching
 from handlers.services import Services
 from jobs.delivery import delete_quietly, send
 
@@ -137,10 +137,17 @@ async def post_reminder(bot: Bot, services: Services, session_id: int) -> None:
     await _send_once(
         bot, services, session_id, REMINDER, board.group.chat_id, render.reminder_text(board)
     )
-    text = render.private_reminder_text(board)
-    for person in await members.private_reminder_audience(services.db, session_id):
+    audience = await members.private_reminder_audience(services.db, session_id)
+    # Each member's own targets (one batch of reads for everyone).
+    targets = await benchmarks.reminder_targets(
+        services.db, board.session, board.group.timezone, audience, now
+    )
+    for person in audience:
         if not await claims.claim(services.db, session_id, PRIVATE_REMINDER, person.user_id, now):
             continue
+        text = render.private_reminder_text(
+            board, render_coaching.reminder_lines(targets.get(person.user_id))
+        )
         sent = await send(bot, services, person.user_id, text)
         await claims.record_sent(
             services.db,

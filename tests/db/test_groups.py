@@ -66,7 +66,7 @@ async def test_each_setting_is_saved(db: Database, key: str, value: str, check) 
         ("location", "91,0"),
         ("announce", "2h"),  # not before the 3 h reminder
         ("reminder", "3d"),  # not after the 48 h announcement
-        ("duration", "5m"),
+        ("duration", "30s"),
         ("capacity", "-3"),
         ("guests", "perhaps"),
         ("colour", "blue"),

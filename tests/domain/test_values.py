@@ -13,12 +13,15 @@ from domain.errors import InputProblem
 from domain.text import is_unsafe
 from domain.values import (
     SETTING_KEYS,
+    parse_board,
     parse_capacity,
     parse_clock,
     parse_location,
     parse_place,
+    parse_spread,
     parse_switch,
     parse_timezone,
+    parse_tolerance,
     parse_weekday,
     weekday_name,
     weekday_short,
@@ -192,7 +195,7 @@ def test_refuses_bad_places(text: str, fragment: str) -> None:
 def test_setting_keys_cover_the_set_command() -> None:
     assert list(SETTING_KEYS) == [
         "day", "time", "tz", "place", "location", "announce", "reminder", "duration",
-        "capacity", "guests",
+        "capacity", "guests", "board", "tolerance", "spread",
     ]  # fmt: skip
     for name, key in SETTING_KEYS.items():
         assert key.name == name and key.description and key.example
@@ -207,6 +210,35 @@ def test_setting_examples_are_valid() -> None:
     parse_location(keys["location"].example)
     parse_capacity(keys["capacity"].example)
     parse_switch(keys["guests"].example)
+    parse_tolerance(keys["tolerance"].example)
+    parse_spread(keys["spread"].example)
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [("2%", 2.0), ("2", 2.0), ("1.5 %", 1.5), ("0.5", 0.5), ("10 percent", 10.0), ("１.５%", 1.5)],
+)
+def test_tolerance(text: str, percent: float) -> None:
+    assert parse_tolerance(text) == percent
+
+
+@pytest.mark.parametrize("text", ["0", "0.4%", "11%", "-1", "nan", "2.555", "", "2 %%", "0.02"])
+def test_refuses_bad_tolerances(text: str) -> None:
+    with pytest.raises(InputProblem, match=r"e\.g\. 2%"):
+        parse_tolerance(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("10", 10), ("10s", 10), ("10 s/km", 10), ("5 sec per km", 5), ("60", 60)]
+)
+def test_spread(text: str, seconds: int) -> None:
+    assert parse_spread(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["0", "61", "1.5", "-1", "nan", "", "10 min", "10/mi"])
+def test_refuses_bad_spreads(text: str) -> None:
+    with pytest.raises(InputProblem, match=r"e\.g\. 10"):
+        parse_spread(text)
 
 
 PARSERS: list[Callable[[str], object]] = [
@@ -217,6 +249,8 @@ PARSERS: list[Callable[[str], object]] = [
     parse_capacity,
     parse_switch,
     parse_place,
+    parse_tolerance,
+    parse_spread,
 ]
 NASTY = [
     "",
@@ -257,3 +291,26 @@ def _returns_or_problem(parser: Callable[[str], object], text: str) -> None:
     if isinstance(result, str):
         result.encode("utf-8")
         assert not any(is_unsafe(char) for char in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("09:00", (time(9, 0), 1)),
+        ("09:00 next day", (time(9, 0), 1)),
+        ("21:30 same day", (time(21, 30), 0)),
+        ("7:00 +2", (time(7, 0), 2)),
+        ("7:00 +3 days", (time(7, 0), 3)),
+    ],
+)
+def test_board_time_and_day(text: str, expected: tuple[time, int]) -> None:
+    assert parse_board(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "soon", "25:00", "09:00 tomorrow", "09:00 +7", "9 +1", "x" * 500]
+)
+def test_bad_board_times_are_refused_with_an_example(text: str) -> None:
+    with pytest.raises(InputProblem) as problem:
+        parse_board(text)
+    assert "/set board" in problem.value.message

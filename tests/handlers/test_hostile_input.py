@@ -59,6 +59,11 @@ COMMANDS = (
     "results",
     "attendance",
     "export",
+    "pace",
+    "benchmark",
+    "targets",
+    "groups",
+    "profile",
 )
 
 # (user, chat). Ann has answered in the group, so her private chat knows her club; the
@@ -326,7 +331,7 @@ BAD_SETTINGS = {
     "location": ("91,0", "0,181", "nan,nan", "1e309,0", "abc", "51.5", "-1", "inf,inf"),
     "announce": ("0", "-1", "1e309", "nan", "7d", "30s", "1h", "99999999999999999999h", "1.5m"),
     "reminder": ("0", "-1h", "48h", "6d", "nan", "1e309", "99999999999999999999m"),
-    "duration": ("0", "5m", "9h", "90", "-90m", "nan", "1e309", "99999999999999999999m"),
+    "duration": ("0", "30s", "9h", "90", "-90m", "nan", "1e309", "99999999999999999999m"),
     "capacity": ("-1", "501", "99999999999999999999", "1e309", "nan", "ten", "1.5", "0x10"),
     "guests": ("maybe", "2", "-1", "nan", "<b>on</b>", "on off"),
 }
@@ -522,7 +527,22 @@ async def test_buttons_for_another_groups_session_are_refused(watch: Watch) -> N
 
 # --- hypothesis: arbitrary arguments and arbitrary button data -----------------------------
 
-SAMPLED_COMMANDS = ("in", "out", "set", "move", "workout", "cancel", "coach", "remind", "start")
+SAMPLED_COMMANDS = (
+    "in",
+    "out",
+    "set",
+    "move",
+    "workout",
+    "cancel",
+    "coach",
+    "remind",
+    "start",
+    "report",
+    "race",
+    "pace",
+    "benchmark",
+    "profile",
+)
 FUZZ = settings(
     max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
