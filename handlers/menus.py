@@ -19,6 +19,7 @@ MEMBER_COMMANDS = [
     BotCommand("results", "The latest results board"),
     BotCommand("me", "Your recent sessions"),
     BotCommand("pb", "Your personal bests"),
+    BotCommand("targets", "Your target splits (sent privately)"),
     BotCommand("settings", "The group's weekly slot"),
     BotCommand("help", "Every command with an example"),
 ]
@@ -29,6 +30,7 @@ COACH_COMMANDS = [
     BotCommand("move", "Move the next session: /move thu 19:00"),
     BotCommand("set", "Change a setting: /set time 18:30"),
     BotCommand("setup", "Guided set-up with buttons"),
+    BotCommand("groups", "Pace groups for the next session"),
     BotCommand("attendance", "Attendance, streaks and no-shows"),
     BotCommand("export", "Results and attendance as CSV"),
     BotCommand("coach", "Add or remove a coach"),
@@ -45,6 +47,10 @@ PRIVATE_COMMANDS = [
     BotCommand("progress", "A chart of your pace: /progress 800"),
     BotCommand("race", "Log a race: /race 5k 19:30"),
     BotCommand("private", "Keep your name off group posts: /private on"),
+    BotCommand("pace", "VDOT, equivalents, paces: /pace 5k 19:30"),
+    BotCommand("benchmark", "Your benchmark: /benchmark 5k 19:30"),
+    BotCommand("targets", "Your splits to aim for next session"),
+    BotCommand("profile", "Age grading: /profile born 1985 F"),
     BotCommand("help", "How to use me"),
 ]
 

@@ -25,6 +25,12 @@ MEMBER_HELP = """\
 /race 5k 19:30 (or /race 10k 41:05 2026-10-12): log a race
 /private on: counted but never named in group posts
 
+<b>Coaching</b>
+/pace 5k 19:30: VDOT, equivalent race times, E/M/T/I/R paces
+/benchmark 5k 19:30 (or the latest /race): what your targets come from
+/targets: your splits to aim for next session (sent privately)
+/profile born 1985 F: age grading in /pace and benchmarks
+
 <b>For coaches</b> (group admins, and members added with /coach)
 /workout 6x800m @5K r90s: the next session's workout
 /workout 2026-12-08 3x1mi @T r2:00: a later session's workout
@@ -37,6 +43,8 @@ MEMBER_HELP = """\
 /setup: the same, step by step with buttons
 /report @name 2:50 2:48 … or as a reply: report for a member; /report @name noshow
 /attendance: attendance, streaks and no-shows · /export: CSV files (sent privately)
+/targets: everyone's targets (privately) · /groups: pace groups from the In list
+/set board 09:00 next day, /set tolerance 2%, /set spread 10
 /coach add (as a reply to a member's message, or /coach add 123456789), /coach remove"""
 
 PRIVATE_HELP = """

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 VENUE = "venue"
 
 
-async def _send_once(
+async def send_once(
     bot: Bot,
     services: Services,
     session_id: int,
@@ -57,7 +57,7 @@ async def post_announcement(bot: Bot, services: Services, session_id: int) -> in
         return None
     if board.session.cancelled or board.session.starts_at <= now:
         return None
-    message = await _send_once(
+    message = await send_once(
         bot,
         services,
         session_id,
@@ -134,7 +134,7 @@ async def post_reminder(bot: Bot, services: Services, session_id: int) -> None:
         return
     if board.session.cancelled or board.session.starts_at <= now:
         return
-    await _send_once(
+    await send_once(
         bot, services, session_id, REMINDER, board.group.chat_id, render.reminder_text(board)
     )
     audience = await members.private_reminder_audience(services.db, session_id)

@@ -23,7 +23,7 @@ from db.boards import NUDGE_ROUND, REPORT_NUDGE, REPORT_PROMPT, RESULTS_BOARD
 from handlers import render_results
 from handlers.services import Services
 from jobs.delivery import send
-from jobs.posts import _send_once
+from jobs.posts import send_once
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ async def post_report_prompt(bot: Bot, services: Services, session_id: int) -> i
     if not call.session.ends_at <= now < call.board_at:
         return None
     link = render_results.report_link(bot.username, call.group.chat_id)
-    message = await _send_once(
+    message = await send_once(
         bot,
         services,
         session_id,
@@ -96,7 +96,7 @@ async def post_results_board(bot: Bot, services: Services, session_id: int) -> i
         if await claims.claim(services.db, session_id, RESULTS_BOARD, chat_id, now):
             await claims.record_sent(services.db, session_id, RESULTS_BOARD, chat_id, None, now)
         return None
-    message = await _send_once(
+    message = await send_once(
         bot, services, session_id, RESULTS_BOARD, chat_id, render_results.board_text(board)
     )
     if message is None:
