@@ -74,10 +74,8 @@ def _target(row: Session, group: Group) -> ReportTarget:
 async def report_target(db: Database, chat_id: int, now: datetime) -> ReportTarget:
     """The session `/report` in this group is about: the latest one that has started."""
     async with db.sessions() as session:
-        group = await load_group(session, chat_id)
-        if group is None or not group.configured:
-            raise Refused(Refusal.NOT_SET_UP)
-        return _target(await _latest_started(session, group, now), group)
+        group, row = await _reporting(session, chat_id, now)
+        return _target(row, group)
 
 
 async def _history(
@@ -132,10 +130,7 @@ async def save_report(
     with the runner before calling (see `check`).
     """
     async with db.sessions.begin() as session:
-        group = await load_group(session, chat_id)
-        if group is None or not group.configured:
-            raise Refused(Refusal.NOT_SET_UP)
-        row = await _latest_started(session, group, now)
+        group, row = await _reporting(session, chat_id, now)
         target = _target(row, group)
         checked = check_report(report, target.workout)
         await remember(session, subject, chat_id, now)
@@ -191,15 +186,20 @@ def check(target: ReportTarget, report: Report) -> Checked:
     return check_report(report, target.workout)
 
 
+async def _reporting(session: AsyncSession, chat_id: int, now: datetime) -> tuple[Group, Session]:
+    """The group and the session its reports are about, or a refusal."""
+    group = await load_group(session, chat_id)
+    if group is None or not group.configured:
+        raise Refused(Refusal.NOT_SET_UP)
+    return group, await _latest_started(session, group, now)
+
+
 async def undo_report(
     db: Database, chat_id: int, subject_id: int, actor_id: int, now: datetime
 ) -> SessionView:
     """Remove the subject's report (or no-show mark) for the latest session."""
     async with db.sessions.begin() as session:
-        group = await load_group(session, chat_id)
-        if group is None or not group.configured:
-            raise Refused(Refusal.NOT_SET_UP)
-        row = await _latest_started(session, group, now)
+        group, row = await _reporting(session, chat_id, now)
         removed = await session.execute(
             delete(Result).where(Result.session_id == row.id, Result.user_id == subject_id)
         )
@@ -214,10 +214,7 @@ async def mark_no_show(
 ) -> SessionView:
     """A coach marks a member who said In but did not come (replacing any report)."""
     async with db.sessions.begin() as session:
-        group = await load_group(session, chat_id)
-        if group is None or not group.configured:
-            raise Refused(Refusal.NOT_SET_UP)
-        row = await _latest_started(session, group, now)
+        group, row = await _reporting(session, chat_id, now)
         await remember(session, subject, chat_id, now)
         await session.execute(
             delete(Result).where(Result.session_id == row.id, Result.user_id == subject.user_id)

@@ -6,6 +6,7 @@ range the VDOT model covers (800 m to the marathon) is accepted.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,6 +81,18 @@ def parse_race_distance(text: str) -> RaceDistance:
         if abs(meters - race_meters) <= _SNAP * race_meters:
             return _standard(race)
     return RaceDistance(meters, _name(number, DISTANCE_UNITS[unit]))
+
+
+def parse_distance_and_time(tokens: Sequence[str]) -> tuple[RaceDistance, int]:
+    """``5K 24:30``, ``24:30 5K``, ``half marathon in 1:45:00``: the distance and time (ms)."""
+    words = list(tokens)
+    if ":" in words[0] and ":" not in words[-1]:  # "24:30 5K": the time came first
+        words = [*words[1:], words[0]]
+    time_text, distance_words = words[-1], words[:-1]
+    if len(distance_words) > 1 and distance_words[-1].lower() in ("in", "="):
+        distance_words = distance_words[:-1]
+    distance = parse_race_distance(" ".join(distance_words))
+    return distance, parse_race_time(time_text, distance)
 
 
 def parse_race_time(text: str, distance: RaceDistance) -> int:

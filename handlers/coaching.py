@@ -20,7 +20,7 @@ from db.results import ReportSaved
 from db.views import GroupSettings, Person, Refusal, Refused
 from domain.age_grade import Sex, age_grade
 from domain.errors import InputProblem
-from domain.race_distance import RaceDistance, parse_race_distance, parse_race_time
+from domain.race_distance import RaceDistance, parse_distance_and_time
 from domain.text import quoted, tidy
 from domain.training_paces import training_paces
 from domain.vdot import vdot
@@ -86,13 +86,8 @@ def parse_distance_time(text: str, *, with_date: bool, example: str) -> RaceInpu
         tokens.pop()
     if len(tokens) < 2:
         raise InputProblem(f"Please give a distance and a time. {example}")
-    if ":" in tokens[0] and ":" not in tokens[-1]:  # "24:30 5K": the time came first
-        tokens = [*tokens[1:], tokens[0]]
-    time_text, distance_tokens = tokens[-1], tokens[:-1]
-    if len(distance_tokens) > 1 and distance_tokens[-1].lower() in ("in", "="):
-        distance_tokens = distance_tokens[:-1]
-    distance = parse_race_distance(" ".join(distance_tokens))
-    return RaceInput(distance, parse_race_time(time_text, distance), day)
+    distance, time_ms = parse_distance_and_time(tokens)
+    return RaceInput(distance, time_ms, day)
 
 
 def parse_profile(text: str, this_year: int) -> tuple[int, Sex]:

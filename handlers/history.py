@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from db import history, races
 from domain.amounts import DISTANCE_UNITS, NUMBER_PATTERN, plain
 from domain.errors import InputProblem
-from domain.race_distance import RaceDistance, parse_race_distance, parse_race_time
+from domain.race_distance import RaceDistance, parse_distance_and_time
 from domain.text import quoted, tidy
 from domain.values import parse_switch
 from handlers import charts
@@ -105,13 +105,8 @@ def parse_race(text: str) -> RaceInput:
                 tokens.pop(at)
     if len(tokens) < 2:
         raise InputProblem(f"Please give the race distance and your time. {render.RACE_EXAMPLES}")
-    if ":" in tokens[0] and ":" not in tokens[-1]:  # "24:30 5K": the time came first
-        tokens = [*tokens[1:], tokens[0]]
-    time_text, distance_tokens = tokens[-1], tokens[:-1]
-    if len(distance_tokens) > 1 and distance_tokens[-1].lower() in ("in", "="):
-        distance_tokens = distance_tokens[:-1]
-    distance = parse_race_distance(" ".join(distance_tokens))
-    return RaceInput(distance, parse_race_time(time_text, distance), day)
+    distance, time_ms = parse_distance_and_time(tokens)
+    return RaceInput(distance, time_ms, day)
 
 
 # --- handlers -----------------------------------------------------------------------------
