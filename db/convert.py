@@ -66,4 +66,5 @@ def person(member: Member) -> Person:
         last_name=member.last_name,
         username=member.username,
         can_dm=member.can_dm,
+        private=member.private,
     )

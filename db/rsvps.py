@@ -215,3 +215,14 @@ async def board(db: Database, session_id: int) -> Board | None:
             allocation=_allocation(rows, group.capacity),
             announcement_message_id=message_id,
         )
+
+
+async def upcoming_answered(db: Database, user_id: int, now: datetime) -> list[int]:
+    """Sessions not yet started that the member answered: their announcements name them."""
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(Rsvp.session_id)
+            .join(Session, Session.id == Rsvp.session_id)
+            .where(Rsvp.user_id == user_id, Session.starts_at > now)
+        )
+        return list(rows.scalars())

@@ -68,6 +68,8 @@ class Person:
     last_name: str | None = None
     username: str | None = None
     can_dm: bool = False
+    # Chose /private on: counted, never named in group posts.
+    private: bool = False
 
     @property
     def display_name(self) -> str:

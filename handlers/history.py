@@ -16,7 +16,7 @@ from decimal import Decimal
 from telegram import InputFile, Update, User
 from telegram.constants import ParseMode
 
-from db import history, races
+from db import history, races, rsvps
 from domain.amounts import DISTANCE_UNITS, NUMBER_PATTERN, plain
 from domain.errors import InputProblem
 from domain.race_distance import RaceDistance, parse_distance_and_time
@@ -250,4 +250,8 @@ async def private_mode(update: Update, context: BotContext) -> None:
         await reply(update, render.private_problem())
         return
     changed = await history.set_private(services.db, person_of(user), on, services.now())
+    if changed and services.refresher is not None:
+        # Announcements that list this member are re-rendered with (or without) the name.
+        for session_id in await rsvps.upcoming_answered(services.db, user.id, services.now()):
+            services.refresher.mark(session_id)
     await reply(update, render.private_text(on, changed))

@@ -50,8 +50,10 @@ def rsvp_data(session_id: int, action: str) -> str:
 
 
 def _names(entries: list[Entry], board: Board) -> str:
+    """Names for a group post: members in private mode are counted, never named."""
     shown = []
-    for entry in entries[:MAX_NAMES_PER_LINE]:
+    public = [entry for entry in entries if not entry.person.private]
+    for entry in public[:MAX_NAMES_PER_LINE]:
         name = esc(entry.person.display_name)
         guests = (
             board.allocation.guests_going(entry.person.user_id)

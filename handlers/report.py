@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import secrets
 
-from telegram import Update, User
+from telegram import InlineKeyboardMarkup, Update, User
 
-from db import members, results
+from db import history, members, results
 from db.views import Person, Refusal, Refused
 from domain.errors import InputProblem
 from domain.report import parse_report
@@ -20,6 +20,7 @@ from handlers import coaching, render, render_report
 from handlers.auth import is_coach
 from handlers.common import argument_text, is_group, person_of, reply
 from handlers.context import BotContext
+from jobs.delivery import send
 
 PENDING_KEY = "pending_report"
 MAX_NAME_CHARS = 60
@@ -105,10 +106,12 @@ async def report(update: Update, context: BotContext) -> None:
         token = secrets.token_urlsafe(6)
         assert context.user_data is not None
         context.user_data[PENDING_KEY] = (token, group_id, runner, " ".join(words))
-        await reply(
+        await _respond(
             update,
+            context,
+            runner,
             render_report.mismatch_text(checked, checked.mismatch),
-            reply_markup=render_report.confirm_keyboard(token),
+            render_report.confirm_keyboard(token),
         )
         return
     await _save(update, context, group_id, runner, " ".join(words), subject is not None)
@@ -131,9 +134,38 @@ async def _save(
         await reply(update, render.problem(problem))
         return
     comparison = await coaching.report_lines(update, context, group_id, runner, saved)
+    await _respond(
+        update,
+        context,
+        runner,
+        render_report.saved_text(saved, runner.display_name if for_other else None, comparison),
+    )
+
+
+async def _respond(
+    update: Update,
+    context: BotContext,
+    runner: Person,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Reply; but a private-mode runner's times never go to the group: they go privately."""
+    user = update.effective_user
+    assert user is not None
+    services = context.services
+    if not is_group(update.effective_chat) or not await history.is_private(
+        services.db, runner.user_id
+    ):
+        await reply(update, text, reply_markup=markup)
+        return
+    if await send(context.bot, services, user.id, text, markup) is not None:
+        await reply(update, "✅ Got it: the details went to you privately.")
+        return
+    link = f"https://t.me/{context.bot.username}?start=report_{abs(update.effective_chat.id)}"  # type: ignore[union-attr]
     await reply(
         update,
-        render_report.saved_text(saved, runner.display_name if for_other else None, comparison),
+        "Private mode is on, so I don't show times here. "
+        f'<a href="{link}">Open a chat with me</a> and send your report there.',
     )
 
 

@@ -27,7 +27,9 @@ async def tell(
     """
     unreached: list[Person] = []
     for person in people:
-        if not person.can_dm or await send(bot, services, person.user_id, private_text) is None:
+        reached = person.can_dm and await send(bot, services, person.user_id, private_text)
+        # Private mode: never named in the group, not even to tell them something.
+        if not reached and not person.private:
             unreached.append(person)
     if unreached:
         mentions = ", ".join(mention(person) for person in unreached)

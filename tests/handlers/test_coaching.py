@@ -17,11 +17,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
-from telegram.ext import CommandHandler
 
 from db import sessions
 from handlers import coaching
-from handlers.context import BotApplication
 from handlers.errors import SORRY
 from handlers.guards import COACH_ONLY
 from jobs import posts
@@ -42,27 +40,9 @@ ANN_800 = "3:12"  # 800 m at the 5K pace of a 20:00 5K
 LINK = f"https://t.me/{BOT_USERNAME}?start=g{abs(GROUP)}"
 
 
-def register(app: BotApplication) -> None:
-    """Add the coaching commands unless handlers/__init__.py already has them."""
-    registered = {
-        command
-        for handlers in app.handlers.values()
-        for handler in handlers
-        if isinstance(handler, CommandHandler)
-        for command in handler.commands
-    }
-    app.add_handlers(
-        [
-            CommandHandler(name, callback)
-            for name, callback in COMMANDS.items()
-            if name not in registered
-        ]
-    )
-
-
 @pytest.fixture
 def h(harness: Harness) -> Harness:
-    register(harness.app)
+    """The harness (the commands are registered by handlers/__init__.py)."""
     return harness
 
 

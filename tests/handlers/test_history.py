@@ -15,32 +15,22 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
-from telegram.ext import CommandHandler
 
 from db import history as history_db
 from db.history import RepView, SessionResult
-from handlers import history
 from handlers import render_history as render
 from handlers.errors import SORRY
 from tests.db.test_history import Block, train
 from tests.fake_api.models import Message
 from tests.handlers.conftest import ADMIN, ANN, BOB, CAT, GROUP, Harness
+from tests.handlers.test_session_flow import announce, set_up
 
 COMMANDS = ("me", "pb", "progress", "race", "private")
 
 
 @pytest.fixture
 async def h(harness: Harness) -> Harness:
-    """The harness with this module's commands registered as handlers/__init__.py will."""
-    harness.app.add_handlers(
-        [
-            CommandHandler("me", history.me),
-            CommandHandler("pb", history.pb),
-            CommandHandler("progress", history.progress),
-            CommandHandler("race", history.race),
-            CommandHandler("private", history.private_mode),
-        ]
-    )
+    """The harness (the commands are registered by handlers/__init__.py)."""
     return harness
 
 
@@ -429,3 +419,14 @@ async def test_hostile_input_gets_a_friendly_reply_and_changes_nothing(
                     )
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, errors
+
+
+async def test_private_mode_takes_the_name_off_the_announcement_at_once(harness: Harness) -> None:
+    await set_up(harness)
+    message_id = await announce(harness)
+    await harness.say(ANN, "/in")
+    assert "Ann" in (harness.api.message(GROUP, message_id).plain_text or "")
+    harness.api.user_starts(ANN)
+    await harness.feed(harness.api.user_sends(ANN, ANN, "/private on"))
+    shown = harness.api.message(GROUP, message_id).plain_text or ""
+    assert "Ann" not in shown and "In (1): —" not in shown and "and 1 more" in shown

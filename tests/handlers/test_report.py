@@ -102,3 +102,15 @@ async def test_the_private_deep_link_lets_a_member_report_privately(harness: Har
     assert "Send me your splits" in harness.bot_texts(ANN)[-1]
     reply = await harness.say(ANN, "/report 2:45 2:43 2:41 2:40 2:38 2:35", chat=ANN)
     assert reply.startswith("✅ Saved")
+
+
+async def test_a_private_members_times_never_reach_the_group(harness: Harness) -> None:
+    await after_session(harness)
+    harness.api.user_starts(ANN)
+    await harness.feed(harness.api.user_sends(ANN, ANN, "/private on"))
+    reply = await harness.say(ANN, "/report 2:45 2:43 2:41 2:40 2:38 2:35")
+    assert reply == "✅ Got it: the details went to you privately."
+    assert any("2:35" in t for t in harness.bot_texts(ANN))
+    partial = await harness.say(ANN, "/report 2:45 2:43")
+    assert "privately" in partial
+    assert all("2:43" not in t for t in harness.bot_texts(GROUP))

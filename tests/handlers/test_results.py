@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from telegram.ext import CommandHandler
 
 from db import boards, claims, results, sessions
 from db.models import Member
@@ -19,8 +18,6 @@ from db.views import Person, SessionView
 from domain.notation import parse_workout, workout_to_dict
 from domain.report import parse_report
 from domain.splits_check import check_report
-from handlers import coach_views
-from handlers import results as results_handlers
 from handlers.render_results import MAX_TEXT, example_report, text_length
 from jobs import results_posts
 from jobs.scheduler import rebuild
@@ -34,14 +31,7 @@ NAMES = {ANN: "Ann", BOB: "Bob", CAT: "Cat", DAN: "Dan"}
 
 @pytest.fixture
 def h(harness: Harness) -> Harness:
-    """The harness with this feature's commands, as handlers/__init__.py will register them."""
-    harness.app.add_handlers(
-        [
-            CommandHandler("results", results_handlers.show_results),
-            CommandHandler("attendance", coach_views.show_attendance),
-            CommandHandler("export", coach_views.export_csv),
-        ]
-    )
+    """The harness (the commands are registered by handlers/__init__.py)."""
     return harness
 
 
