@@ -59,9 +59,14 @@ def group_lines(summary: Summary) -> list[str]:
             f"slowest #{group.slowest_index + 1}",
         ]
         if group.fade_ms is not None and group.fade_percent is not None:
-            sign = "+" if group.fade_ms > 0 else "−" if group.fade_ms < 0 else "±"
             fade = tenths(abs(group.fade_ms))
-            parts.append(f"fade {sign}{fade} ({group.fade_percent:+.1f} %)")
+            fade += "" if ":" in fade else " s"
+            if group.fade_ms > 0:
+                parts.append(f"fade +{fade} (+{group.fade_percent:.1f} %, slower at the end)")
+            elif group.fade_ms < 0:
+                parts.append(f"fade −{fade} (−{-group.fade_percent:.1f} %, faster at the end)")
+            else:
+                parts.append("no fade")
         if group.consistency is not None and group.variation_percent is not None:
             parts.append(f"{group.consistency} ({group.variation_percent:.1f} %)")
         lines.append(label + ", ".join(parts))
