@@ -15,6 +15,7 @@ import pytest
 from db import results, sessions
 from db.engine import Database
 from db.views import Person
+from domain.notation import parse_workout, workout_to_dict
 from domain.report import parse_report
 from tests.e2e.conftest import ANN, BOB, CAT, COACH, DAN, GROUP, BotProcess
 from tests.e2e.test_weekly_story import announcements, press, say
@@ -33,7 +34,10 @@ async def seed_last_week(database_url: str, start: datetime) -> None:
     db = Database.connect(database_url)
     try:
         last_week = start - timedelta(days=7)
-        await sessions.next_session(db, GROUP, last_week - timedelta(hours=1))
+        before = last_week - timedelta(hours=1)
+        await sessions.next_session(db, GROUP, before)
+        workout = parse_workout("6x800m @5K r90s")
+        await sessions.set_workout(db, GROUP, "6x800m @5K r90s", workout_to_dict(workout), before)
         await results.save_report(
             db,
             GROUP,
