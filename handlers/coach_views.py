@@ -69,14 +69,23 @@ async def _year(
     return None
 
 
-async def show_attendance(update: Update, context: BotContext) -> None:
-    scope = await _coach_scope(update, context, "attendance")
+async def _season_request(
+    update: Update, context: BotContext, command: str
+) -> tuple[GroupSettings, bool, int] | None:
+    """A coach's group, whether asked in the group, and the season; None once refused."""
+    scope = await _coach_scope(update, context, command)
     if scope is None:
-        return
+        return None
     group, in_group = scope
-    year = await _year(update, context, group, "attendance")
-    if year is None:
+    year = await _year(update, context, group, command)
+    return None if year is None else (group, in_group, year)
+
+
+async def show_attendance(update: Update, context: BotContext) -> None:
+    request = await _season_request(update, context, "attendance")
+    if request is None:
         return
+    group, in_group, year = request
     services = context.services
     season = await attendance.season_attendance(services.db, group.chat_id, services.now(), year)
     assert season is not None
@@ -89,13 +98,10 @@ def _slug(title: str) -> str:
 
 
 async def export_csv(update: Update, context: BotContext) -> None:
-    scope = await _coach_scope(update, context, "export")
-    if scope is None:
+    request = await _season_request(update, context, "export")
+    if request is None:
         return
-    group, in_group = scope
-    year = await _year(update, context, group, "export")
-    if year is None:
-        return
+    group, in_group, year = request
     user = update.effective_user
     assert user is not None
     services = context.services

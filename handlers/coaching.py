@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from telegram import Update, User
+from telegram import Update
 
 from db import benchmarks, members, profiles
 from db.results import ReportSaved
@@ -27,7 +27,7 @@ from domain.vdot import vdot
 from handlers import render
 from handlers import render_coaching as texts
 from handlers.auth import is_admin, is_coach
-from handlers.common import argument_text, group_of, is_group, person_of, reply
+from handlers.common import command_arguments, group_of, is_group, person_of, reply
 from handlers.context import BotContext
 from handlers.guards import COACH_ONLY
 from jobs.delivery import send
@@ -116,12 +116,6 @@ def parse_profile(text: str, this_year: int) -> tuple[int, Sex]:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _who(update: Update) -> tuple[str, User]:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    return argument_text(message), user
-
-
 async def _problem(update: Update, issue: InputProblem, example: str) -> None:
     text = render.problem(issue)
     await reply(update, text if example in issue.message else f"{text}\n{example}")
@@ -184,7 +178,7 @@ async def _group(update: Update, context: BotContext) -> GroupSettings | None:
 
 async def pace(update: Update, context: BotContext) -> None:
     """/pace <distance> <time>: VDOT, equivalent times, training paces, age grade."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     if not text:
         await reply(update, texts.PACE_USAGE)
         return
@@ -219,7 +213,7 @@ async def pace(update: Update, context: BotContext) -> None:
 
 async def benchmark(update: Update, context: BotContext) -> None:
     """/benchmark [<distance> <time> [date]] | clear."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     services = context.services
     word = text.lower()
     if word in _SHOW:
@@ -273,7 +267,7 @@ async def benchmark(update: Update, context: BotContext) -> None:
 
 async def targets(update: Update, context: BotContext) -> None:
     """/targets: the runner's own targets; for a coach, everyone's who answered In."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     word = text.lower()
     if word not in _SHOW and word not in _ME:
         await reply(update, texts.TARGETS_USAGE)
@@ -302,7 +296,7 @@ async def targets(update: Update, context: BotContext) -> None:
 
 async def groups(update: Update, context: BotContext) -> None:
     """/groups (coaches): pace groups for the next session, sent privately."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     if text:
         await reply(update, texts.GROUPS_USAGE)
         return
@@ -335,7 +329,7 @@ async def groups(update: Update, context: BotContext) -> None:
 
 async def profile(update: Update, context: BotContext) -> None:
     """/profile [born <year> <sex> | clear]."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     services = context.services
     word = text.lower()
     if word in _SHOW:

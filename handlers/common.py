@@ -32,6 +32,13 @@ def argument_text(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def command_arguments(update: Update) -> tuple[str, User]:
+    """The text after the command and who sent it."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    return argument_text(message), user
+
+
 async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
     message = update.effective_message
     if message is None:

@@ -24,7 +24,7 @@ from domain.text import quoted, tidy
 from domain.values import parse_switch
 from handlers import charts
 from handlers import render_history as render
-from handlers.common import argument_text, is_group, person_of, reply
+from handlers.common import command_arguments, is_group, person_of, reply
 from handlers.context import BotContext
 
 MAX_RACE_ARGUMENT = 100
@@ -112,12 +112,6 @@ def parse_race(text: str) -> RaceInput:
 # --- handlers -----------------------------------------------------------------------------
 
 
-def _who(update: Update) -> tuple[str, User]:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    return argument_text(message), user
-
-
 async def _hidden_in_group(update: Update, context: BotContext, user: User, command: str) -> bool:
     """In a group, a member in private mode is pointed to the private chat instead."""
     if not is_group(update.effective_chat):
@@ -135,7 +129,7 @@ def _name(update: Update, user: User) -> str | None:
 
 async def me(update: Update, context: BotContext) -> None:
     """/me: the latest sessions with splits, averages and notes (short in a group)."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     if text:
         await reply(update, render.ME_USAGE)
         return
@@ -153,7 +147,7 @@ async def me(update: Update, context: BotContext) -> None:
 
 async def pb(update: Update, context: BotContext) -> None:
     """/pb: fastest rep per distance, best complete set per shape, race benchmarks."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     if text:
         await reply(update, render.PB_USAGE)
         return
@@ -166,7 +160,7 @@ async def pb(update: Update, context: BotContext) -> None:
 
 async def progress(update: Update, context: BotContext) -> None:
     """/progress [distance]: a chart of average rep pace per session."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     distance: float | None = None
     if text:
         try:
@@ -196,7 +190,7 @@ async def progress(update: Update, context: BotContext) -> None:
 
 async def race(update: Update, context: BotContext) -> None:
     """/race <distance> <time> [date] logs a race; /race lists them; /race undo."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     services = context.services
     today = services.now().date()
     word = text.lower()
@@ -237,7 +231,7 @@ async def race(update: Update, context: BotContext) -> None:
 
 async def private_mode(update: Update, context: BotContext) -> None:
     """/private on|off: counted but never named in group posts."""
-    text, user = _who(update)
+    text, user = command_arguments(update)
     services = context.services
     if not text:
         await reply(update, render.private_status(await history.is_private(services.db, user.id)))
