@@ -9,8 +9,6 @@ from db import groups, members, sessions
 from db.views import GroupSettings, Person, Refused, SessionView
 from handlers.context import BotContext
 
-MAX_ARGUMENT_CHARS = 1000
-
 
 def person_of(user: User) -> Person:
     return Person(

@@ -41,11 +41,6 @@ PACE_USAGE = (
     "Usage: /pace &lt;distance&gt; &lt;time&gt;, e.g. /pace 5K 24:30, /pace half 1:45:00, "
     "/pace 1500 5:10. Shows your VDOT, equivalent race times and training paces."
 )
-BENCHMARK_USAGE = (
-    "Usage: /benchmark &lt;distance&gt; &lt;time&gt; [YYYY-MM-DD], e.g. /benchmark 5K 24:30 or "
-    "/benchmark 10K 50:10 2026-11-01 (a recent race or time trial; the date is today by "
-    "default). /benchmark alone shows yours; /benchmark clear removes it."
-)
 TARGETS_USAGE = (
     "Usage: /targets: your target for every rep of the next session's workout. "
     "Coaches get everyone's who answered In; /targets me gives a coach their own."

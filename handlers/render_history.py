@@ -388,10 +388,6 @@ def race_too_long() -> str:
     return f"🤔 That's too long for a race. {RACE_EXAMPLES}"
 
 
-def race_unreadable(fragment: str) -> str:
-    return f"🤔 I couldn't read {esc(fragment)} as a race. {RACE_EXAMPLES}"
-
-
 def no_such_date(fragment: str) -> str:
     """Plain text for an InputProblem (escaped when shown)."""
     return (
