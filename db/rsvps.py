@@ -184,14 +184,16 @@ async def _outcome(
     promoted_people = [person(members[user_id]) for user_id in lucky]
     mine = next(rsvp for rsvp, _ in rows if rsvp.user_id == user.user_id)
     return RsvpOutcome(
-        session=session_view(row, group),
+        session_id=row.id,
+        chat_id=group.chat_id,
+        starts_at=row.starts_at,
+        timezone=group.timezone,
         answer=Answer(mine.answer),
         guests=mine.guests,
         changed=changed,
         going=after.is_going(user.user_id),
         waitlist_position=after.position(user.user_id),
         promoted=tuple(promoted_people),
-        group=group_settings(group),
     )
 
 

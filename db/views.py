@@ -131,14 +131,19 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class RsvpOutcome:
-    session: SessionView
+    """A member's answer as saved: what the reply to their tap or command says."""
+
+    session_id: int
+    chat_id: int
+    starts_at: datetime
+    timezone: str
     answer: Answer
     guests: int
     changed: bool
     going: bool
     waitlist_position: int | None
+    # Members whose place was confirmed by this change (off the waitlist).
     promoted: tuple[Person, ...] = field(default=())
-    group: GroupSettings | None = None
 
 
 @dataclass(frozen=True)

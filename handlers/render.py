@@ -180,8 +180,9 @@ def private_reminder_text(board: Board, targets: Sequence[str] = ()) -> str:
 # --- RSVP replies -------------------------------------------------------------------------
 
 
-def rsvp_answer(outcome: RsvpOutcome, tz: str) -> str:
-    at = when(outcome.session.starts_at, tz)
+def rsvp_answer(outcome: RsvpOutcome) -> str:
+    tz = outcome.timezone
+    at = when(outcome.starts_at, tz)
     if outcome.answer is Answer.IN:
         if not outcome.going:
             return (
@@ -201,7 +202,7 @@ def rsvp_answer(outcome: RsvpOutcome, tz: str) -> str:
             if outcome.changed
             else f"You're already a maybe for {at}"
         )
-    return f"You're out for {day(outcome.session.starts_at, tz)}. Thanks for letting us know!"
+    return f"You're out for {day(outcome.starts_at, tz)}. Thanks for letting us know!"
 
 
 def promotion_private(session: SessionView, group: GroupSettings) -> str:

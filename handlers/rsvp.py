@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from db import members, rsvps
+from db.rsvp_taps import Tap
 from db.views import Refusal, Refused, RsvpOutcome
 from domain.rsvp import Answer
 from domain.text import is_unsafe
@@ -36,9 +37,12 @@ async def _after_change(context: BotContext, outcome: RsvpOutcome) -> None:
     """Refresh the announcement (coalesced) and tell anyone promoted from the waitlist."""
     services = context.services
     if services.refresher is not None:
-        services.refresher.mark(outcome.session.id)
-    if outcome.promoted and outcome.group is not None:
-        session, group = outcome.session, outcome.group
+        services.refresher.mark(outcome.session_id)
+    if not outcome.promoted:
+        return
+    board = await rsvps.board(services.db, outcome.session_id)
+    if board is not None:
+        session, group = board.session, board.group
         await tell(
             context.bot,
             services,
@@ -72,8 +76,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                 services.now(),
             )
         else:
-            outcome = await rsvps.answer_button(
-                services.db,
+            assert services.taps is not None
+            tap = Tap(
                 session_id,
                 message.chat.id,
                 message.message_id,
@@ -81,11 +85,11 @@ async def on_button(update: Update, context: BotContext) -> None:
                 BUTTON_ACTIONS[action],
                 services.now(),
             )
+            outcome = await services.taps.answer(tap)
     except Refused as refused:
         await query.answer(render.refusal(refused.reason, detail=refused.detail), show_alert=True)
         return
-    assert outcome.group is not None
-    await query.answer(render.rsvp_answer(outcome, outcome.group.timezone))
+    await query.answer(render.rsvp_answer(outcome))
     await _after_change(context, outcome)
 
 
@@ -120,8 +124,7 @@ async def _answer_command(update: Update, context: BotContext, answer: Answer) -
     except Refused as refused:
         await reply(update, render.refusal(refused.reason, detail=refused.detail))
         return
-    assert outcome.group is not None
-    await reply(update, render.rsvp_answer(outcome, outcome.group.timezone))
+    await reply(update, render.rsvp_answer(outcome))
     await _after_change(context, outcome)
 
 

@@ -11,6 +11,7 @@ from config.settings import Settings
 from db.engine import Database
 
 if TYPE_CHECKING:
+    from db.rsvp_taps import TapWriter
     from jobs.refresh import AnnouncementRefresher
 
 
@@ -24,6 +25,8 @@ class Services:
     db: Database
     clock: Callable[[], datetime] = utc_now
     refresher: AnnouncementRefresher | None = field(default=None)
+    # In / Maybe / Out taps, committed in batches (db.rsvp_taps).
+    taps: TapWriter | None = field(default=None)
 
     def now(self) -> datetime:
         return self.clock()

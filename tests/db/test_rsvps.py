@@ -132,5 +132,5 @@ async def test_concurrent_taps_are_all_kept(db: Database) -> None:
 async def test_note_is_saved_from_commands(db: Database) -> None:
     await set_up_group(db)
     outcome = await rsvps.answer_next(db, CHAT, runner(7), Answer.IN, NOW, "running late")
-    board = await rsvps.board(db, outcome.session.id)
+    board = await rsvps.board(db, outcome.session_id)
     assert board is not None and board.entries[0].note == "running late"
