@@ -1,5 +1,6 @@
-"""Entry point: `python bot.py` runs the speed-session bot (long polling);
-`python bot.py check` validates the configuration, the database and Telegram.
+"""Entry point: `python bot.py` runs the speed-session bot (long polling, or a webhook
+server when WEBHOOK_URL is set); `python bot.py check` validates the configuration, the
+database and Telegram.
 
 `build_application` wires settings, database, handlers and jobs into a
 python-telegram-bot Application; the engine is created here, at start-up,
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
 
 import handlers
@@ -26,11 +27,16 @@ from config.settings import MissingTokenError, Settings, get_settings
 from db.engine import Database
 from db.health import database_health
 from db.migrate import upgrade_to_head_async
+from db.rsvp_taps import TapWriter
 from handlers.context import SERVICES_KEY, BotApplication, BotContext
 from handlers.menus import register_menus
 from handlers.services import Services, utc_now
+from jobs.flood import FloodLimiter
 from jobs.refresh import AnnouncementRefresher
 from jobs.scheduler import rebuild, start_sweeping
+from runtime import webhook
+from runtime.logcontext import UpdateContextFilter
+from runtime.ordering import InOrderPerUser
 
 log = logging.getLogger("speedsession")
 
@@ -66,7 +72,10 @@ async def on_stop(app: BotApplication) -> None:
 
 
 async def on_shutdown(app: BotApplication) -> None:
-    await services_of(app).db.dispose()
+    services = services_of(app)
+    if services.taps is not None:
+        await services.taps.close()
+    await services.db.dispose()
 
 
 def build_application(
@@ -86,27 +95,37 @@ def build_application(
         .base_url(base_url)
         .base_file_url(file_url)
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(InOrderPerUser())
         .post_init(on_startup)
         .post_stop(on_stop)
         .post_shutdown(on_shutdown)
     )
     if flood_limits:
         # PTB's builder encodes the limiter in its type; this variable keeps one type.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(FloodLimiter(max_retries=5))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     app: BotApplication = builder.build()
+    db = Database.connect(settings.database_url)
     app.bot_data[SERVICES_KEY] = Services(
-        settings=settings, db=Database.connect(settings.database_url), clock=clock
+        settings=settings,
+        db=db,
+        clock=clock,
+        taps=TapWriter(db.engine, settings.database_url),
     )
     handlers.register(app)
     return app
 
 
 def configure_logging(level: str) -> None:
+    """One line per event; lines logged while an update is handled name it and its chat."""
     logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s%(update_context)s: %(message)s",
+        stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(UpdateContextFilter())
     # Each getUpdates call would otherwise be logged at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -125,6 +144,16 @@ async def check(settings: Settings) -> int:
     print(f"  TELEGRAM_BASE_URL  {settings.telegram_base_url}")
     print(f"  DEFAULT_TIMEZONE   {settings.default_timezone}")
     print(f"  LOG_LEVEL          {settings.log_level}")
+    if settings.webhook_url is None:
+        print("  MODE               long polling (set WEBHOOK_URL for a webhook)")
+    else:
+        print("  MODE               webhook")
+        print(f"  WEBHOOK_URL        {settings.webhook_url}")
+        print("  WEBHOOK_SECRET     set (not shown)")
+        print(
+            f"  WEBHOOK_LISTEN     {settings.webhook_listen}:{settings.webhook_port}"
+            f" (POST {settings.webhook_path}, GET {webhook.HEALTH_PATH})"
+        )
     health = await database_health(settings.database_url)
     if not health.reachable:
         print(f"Database: UNREACHABLE: {health.detail}")
@@ -137,6 +166,17 @@ async def check(settings: Settings) -> int:
         try:
             async with bot:
                 print(f"Telegram: @{bot.username} answers")
+                info = await bot.get_webhook_info()
+                pending = f"{info.pending_update_count} update(s) pending"
+                if info.url:
+                    error = (
+                        f", last error: {info.last_error_message}"
+                        if info.last_error_message
+                        else ""
+                    )
+                    print(f"Telegram webhook: {info.url} ({pending}{error})")
+                else:
+                    print(f"Telegram webhook: none ({pending})")
         except TelegramError as error:
             print(f"Telegram: NOT REACHABLE: {error}")
             problems += 1
@@ -150,7 +190,8 @@ def main(argv: list[str]) -> int:
     except ValidationError as invalid:
         for error in invalid.errors():
             name = ".".join(str(part) for part in error["loc"]).upper()
-            print(f"{name}: {error['msg']}", file=sys.stderr)
+            # Checks spanning two settings have no single name; their message names both.
+            print(f"{name}: {error['msg']}" if name else error["msg"], file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
     if argv[1:2] == ["check"]:
@@ -160,7 +201,14 @@ def main(argv: list[str]) -> int:
     except MissingTokenError as missing:
         print(missing, file=sys.stderr)
         return 2
-    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+    if settings.webhook_url is None:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+        return 0
+    try:
+        asyncio.run(webhook.run(app, services_of(app)))
+    except webhook.ListenError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -10,12 +10,23 @@ from db.engine import Database
 from db.models import Post
 from db.sql import insert_ignore
 
-# A claim whose sender never recorded the message (it crashed) may be taken over after this.
+# A claim whose sender never recorded the message (it crashed) may be taken over after this
+# (the default of Settings.claim_expiry_seconds).
 CLAIM_EXPIRY = timedelta(minutes=2)
 
 
-async def claim(db: Database, session_id: int, kind: str, chat_id: int, now: datetime) -> bool:
-    """True when this caller won the right to send the post (and must record or release it)."""
+async def claim(
+    db: Database,
+    session_id: int,
+    kind: str,
+    chat_id: int,
+    now: datetime,
+    expiry: timedelta = CLAIM_EXPIRY,
+) -> bool:
+    """True when this caller won the right to send the post (and must record or release it).
+
+    An unsent claim older than `expiry` is taken over: its sender died before recording.
+    """
     async with db.sessions.begin() as session:
         if await insert_ignore(
             session,
@@ -30,7 +41,7 @@ async def claim(db: Database, session_id: int, kind: str, chat_id: int, now: dat
                 Post.kind == kind,
                 Post.chat_id == chat_id,
                 Post.sent_at.is_(None),
-                Post.claimed_at < now - CLAIM_EXPIRY,
+                Post.claimed_at < now - expiry,
             )
             .values(claimed_at=now)
         )

@@ -1,4 +1,4 @@
-"""Database reachability and schema revision, for `python bot.py check`."""
+"""Database reachability: `python bot.py check` (with the schema revision) and GET /healthz."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.engine import make_engine
+from db.engine import Database, make_engine
 from db.migrate import alembic_config
 
 
@@ -44,3 +44,13 @@ async def database_health(url: str) -> DatabaseHealth:
         return DatabaseHealth(False, str(error).splitlines()[0][:200], None, head)
     finally:
         await engine.dispose()
+
+
+async def answers(db: Database) -> bool:
+    """One trivial query through the running bot's own pool: can it use the database now?"""
+    try:
+        async with db.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError):
+        return False
+    return True

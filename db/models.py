@@ -277,3 +277,17 @@ class Benchmark(Base):
     time_ms: Mapped[int] = mapped_column(BigInteger)
     run_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessedUpdate(Base):
+    """A webhook update already taken in: Telegram's retries of it are answered, not handled.
+
+    Keyed by bot too, so two bots sharing one database never swallow each other's updates.
+    Rows are pruned after a day (Telegram gives up retrying well before that).
+    """
+
+    __tablename__ = "processed_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

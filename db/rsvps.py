@@ -1,4 +1,7 @@
-"""RSVP use cases: answer, bring guests, and read the state an announcement shows."""
+"""RSVP use cases: answer by command, bring guests, and read the state an announcement shows.
+
+Button taps (In / Maybe / Out) take the fast path in db.rsvp_taps.
+"""
 
 from __future__ import annotations
 
@@ -68,21 +71,6 @@ def _reply(rsvp: Rsvp) -> Reply:
 
 def _allocation(rows: list[tuple[Rsvp, Member]], capacity: int | None) -> Allocation:
     return allocate((_reply(rsvp) for rsvp, _ in rows), capacity)
-
-
-async def answer_button(
-    db: Database,
-    session_id: int,
-    chat_id: int,
-    message_id: int,
-    user: Person,
-    answer: Answer,
-    now: datetime,
-) -> RsvpOutcome:
-    """Record a member's answer from an announcement button; committed before this returns."""
-    async with db.sessions.begin() as session:
-        row, group = await _locked_session(session, session_id, chat_id, now, message_id)
-        return await _apply_answer(session, row, group, user, answer, None, now)
 
 
 async def answer_next(

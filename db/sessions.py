@@ -223,10 +223,15 @@ async def plan_all(db: Database, now: datetime) -> list[PostPlan]:
 
 async def _plan(session: AsyncSession, group: Group, now: datetime) -> PostPlan:
     row = await upcoming_row(session, group, now)
+    # Only sent posts are done: a claim whose sender died is planned again, to be taken over.
     kinds = set(
         (
             await session.execute(
-                select(Post.kind).where(Post.session_id == row.id, Post.chat_id == group.chat_id)
+                select(Post.kind).where(
+                    Post.session_id == row.id,
+                    Post.chat_id == group.chat_id,
+                    Post.sent_at.is_not(None),
+                )
             )
         ).scalars()
     )

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from telegram import Update
+from telegram import Update, User
 
-from db import benchmarks, members, profiles
+from db import benchmarks, history, members, profiles
 from db.results import ReportSaved
 from db.views import GroupSettings, Person, Refusal, Refused
 from domain.age_grade import Sex, age_grade
@@ -121,6 +121,13 @@ async def _problem(update: Update, issue: InputProblem, example: str) -> None:
     await reply(update, text if example in issue.message else f"{text}\n{example}")
 
 
+async def _addressed(context: BotContext, user: User) -> str | None:
+    """How a group reply addresses its sender: by name, unless they chose private mode."""
+    if await history.is_private(context.services.db, user.id):
+        return None
+    return person_of(user).display_name
+
+
 async def deliver_privately(
     update: Update, context: BotContext, can_dm: bool, text: str, what: str, command: str
 ) -> bool:
@@ -140,7 +147,7 @@ async def deliver_privately(
         if not sent:
             break
         sent = await send(context.bot, context.services, user.id, part) is not None
-    name = person_of(user).display_name
+    name = await _addressed(context, user)
     if sent:
         await reply(update, texts.sent_privately(name, what))
     else:
@@ -259,7 +266,7 @@ async def benchmark(update: Update, context: BotContext) -> None:
         await reply(update, details)
         return
     sent = status.viewer_can_dm and await send(context.bot, services, user.id, details) is not None
-    await reply(update, texts.benchmark_saved_in_group(person_of(user).display_name, sent))
+    await reply(update, texts.benchmark_saved_in_group(await _addressed(context, user), sent))
 
 
 # --- /targets and /groups -----------------------------------------------------------------
@@ -390,4 +397,4 @@ async def report_lines(
         and await send(context.bot, services, user.id, "\n".join([heading, *private])) is not None
     )
     link = f"https://t.me/{context.bot.username}?start=g{abs(group_id)}"
-    return texts.comparison_pointer(found, person_of(user).display_name, sent, link)
+    return texts.comparison_pointer(found, await _addressed(context, user), sent, link)

@@ -255,24 +255,32 @@ def benchmark_cleared(status: BenchmarkStatus | None) -> str:
     )
 
 
-def benchmark_saved_in_group(name: str, sent: bool) -> str:
+def benchmark_saved_in_group(name: str | None, sent: bool) -> str:
+    """`name` None: the sender is in private mode, so the group reply names nobody."""
     where = (
         "I sent you the details privately." if sent else "Details: /benchmark in a private chat."
     )
-    return f"✅ Benchmark saved for {esc(name)}. {where}"
+    return f"✅ Benchmark saved{f' for {esc(name)}' if name else ''}. {where}"
+
+
+def _to(name: str | None) -> str:
+    """``Ann, `` before a group reply to Ann; nothing for a member in private mode."""
+    return f"{esc(name)}, " if name else ""
 
 
 # --- private delivery ---------------------------------------------------------------------
 
 
-def sent_privately(name: str, what: str) -> str:
-    return f"📬 {esc(name)}, I sent you {what} in a private message."
+def sent_privately(name: str | None, what: str) -> str:
+    return f"📬 {_to(name)}I sent you {what} in a private message."
 
 
-def start_me_first(name: str, bot_username: str, chat_id: int, what: str, command: str) -> str:
+def start_me_first(
+    name: str | None, bot_username: str, chat_id: int, what: str, command: str
+) -> str:
     link = f"https://t.me/{bot_username}?start=g{abs(chat_id)}"
     return (
-        f"🔒 {esc(name)}, I send {what} only in a private chat: "
+        f"🔒 {_to(name)}I send {what} only in a private chat: "
         f'<a href="{link}">open one with me</a>, press Start, then send {command} again.'
     )
 
@@ -484,14 +492,17 @@ def comparison_lines(found: ReportComparison, whose: str = "your") -> list[str]:
     return lines
 
 
-def comparison_pointer(found: ReportComparison, name: str, sent: bool, link: str) -> list[str]:
+def comparison_pointer(
+    found: ReportComparison, name: str | None, sent: bool, link: str
+) -> list[str]:
     """What the group sees of the comparison: where it went, never the targets."""
     if not found.splits:
         return comparison_lines(found)  # only the how-to line, nothing private
     if sent:
-        return [f"🎯 {esc(name)}, I sent you the splits against the targets privately."]
+        return [f"🎯 {_to(name)}I sent you the splits against the targets privately."]
+    splits = f"{esc(name)}, splits" if name else "Splits"
     return [
-        f"🎯 {esc(name)}, splits against targets are private: "
+        f"🎯 {splits} against targets are private: "
         f'<a href="{link}">open a private chat with me</a>, press Start, and send the same '
         "/report there to see them."
     ]

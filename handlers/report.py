@@ -80,15 +80,23 @@ async def report(update: Update, context: BotContext) -> None:
             await results.undo_report(
                 services.db, group_id, runner.user_id, user.id, services.now()
             )
-            await reply(update, f"🗑 Removed the report of {render.esc(runner.display_name)}.")
+            # Through _respond: a private-mode runner is never named in the group.
+            await _respond(
+                update,
+                context,
+                runner,
+                f"🗑 Removed the report of {render.esc(runner.display_name)}.",
+            )
             return
         if action in {"noshow", "no-show"} and subject is not None:
             session = await results.mark_no_show(
                 services.db, group_id, runner, user.id, services.now()
             )
             tz = (await results.report_target(services.db, group_id, services.now())).group.timezone
-            await reply(
+            await _respond(
                 update,
+                context,
+                runner,
                 f"Marked {render.esc(runner.display_name)} as a no-show for "
                 f"{render.esc(render.when(session.starts_at, tz))}.",
             )

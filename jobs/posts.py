@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
@@ -16,6 +17,15 @@ from jobs.delivery import delete_quietly, send
 log = logging.getLogger(__name__)
 
 VENUE = "venue"
+
+
+async def claim(
+    services: Services, session_id: int, kind: str, chat_id: int, now: datetime
+) -> bool:
+    """Claim a post; an unsent claim older than CLAIM_EXPIRY_SECONDS (its sender died) is
+    taken over."""
+    expiry = timedelta(seconds=services.settings.claim_expiry_seconds)
+    return await claims.claim(services.db, session_id, kind, chat_id, now, expiry)
 
 
 async def send_once(
@@ -32,7 +42,7 @@ async def send_once(
     A failed send gives the claim back so a later attempt can post.
     """
     now = services.now()
-    if not await claims.claim(services.db, session_id, kind, chat_id, now):
+    if not await claim(services, session_id, kind, chat_id, now):
         return None
     try:
         message = await send(bot, services, chat_id, text, markup)
@@ -81,7 +91,7 @@ async def _post_venue(bot: Bot, services: Services, session_id: int) -> None:
     if board is None or not board.group.has_location:
         return
     group, now = board.group, services.now()
-    if not await claims.claim(services.db, session_id, VENUE, group.chat_id, now):
+    if not await claim(services, session_id, VENUE, group.chat_id, now):
         return
     assert group.latitude is not None and group.longitude is not None
     try:
@@ -143,7 +153,7 @@ async def post_reminder(bot: Bot, services: Services, session_id: int) -> None:
         services.db, board.session, board.group.timezone, audience, now
     )
     for person in audience:
-        if not await claims.claim(services.db, session_id, PRIVATE_REMINDER, person.user_id, now):
+        if not await claim(services, session_id, PRIVATE_REMINDER, person.user_id, now):
             continue
         text = render.private_reminder_text(
             board, render_coaching.reminder_lines(targets.get(person.user_id))

@@ -23,7 +23,7 @@ from db.boards import NUDGE_ROUND, REPORT_NUDGE, REPORT_PROMPT, RESULTS_BOARD
 from handlers import render_results
 from handlers.services import Services
 from jobs.delivery import send
-from jobs.posts import send_once
+from jobs.posts import claim, send_once
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ async def post_report_nudges(bot: Bot, services: Services, session_id: int) -> i
     link = render_results.report_link(bot.username, call.group.chat_id)
     keyboard = render_results.report_keyboard(link, "📝 Report my times")
     for person in call.to_nudge():
-        if not await claims.claim(db, session_id, REPORT_NUDGE, person.user_id, now):
+        if not await claim(services, session_id, REPORT_NUDGE, person.user_id, now):
             continue
         try:
             message = await send(
@@ -77,7 +77,7 @@ async def post_report_nudges(bot: Bot, services: Services, session_id: int) -> i
         message_id = message.message_id if message is not None else None
         await claims.record_sent(db, session_id, REPORT_NUDGE, person.user_id, message_id, now)
         sent += message is not None
-    if await claims.claim(db, session_id, NUDGE_ROUND, call.group.chat_id, now):
+    if await claim(services, session_id, NUDGE_ROUND, call.group.chat_id, now):
         await claims.record_sent(db, session_id, NUDGE_ROUND, call.group.chat_id, None, now)
     log.info("nudged %d member(s) about session %s", sent, session_id)
     return sent
@@ -93,7 +93,7 @@ async def post_results_board(bot: Bot, services: Services, session_id: int) -> i
         return None
     chat_id = board.group.chat_id
     if not board.results:
-        if await claims.claim(services.db, session_id, RESULTS_BOARD, chat_id, now):
+        if await claim(services, session_id, RESULTS_BOARD, chat_id, now):
             await claims.record_sent(services.db, session_id, RESULTS_BOARD, chat_id, None, now)
         return None
     message = await send_once(

@@ -15,6 +15,7 @@ fires twice, or on two replicas, never posts twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,11 @@ log = logging.getLogger(__name__)
 NEVER_MISFIRE: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 ROLLOVER_DELAY = timedelta(seconds=1)
 RESULTS_JOBS = ("prompt", "nudge", "board")
+# Scheduled posts running at once. A thousand groups due in the same minute would all
+# queue for the database before the first message went out (benchmarks/p3_fanout.py);
+# this many keep the flood limiter's 30 messages per second busy.
+POSTS_AT_ONCE = 32
+POST_SLOTS_KEY = "post_slots"
 
 
 def _services(context: BotContext) -> Services:
@@ -46,24 +52,43 @@ def _session_id(context: BotContext) -> int:
     return job.data
 
 
+def _post_slot(context: BotContext) -> asyncio.Semaphore:
+    """The application's limit on posts at once (made on first use, in its event loop)."""
+    slots = context.bot_data.get(POST_SLOTS_KEY)
+    if not isinstance(slots, asyncio.Semaphore):
+        slots = context.bot_data[POST_SLOTS_KEY] = asyncio.Semaphore(POSTS_AT_ONCE)
+    return slots
+
+
 async def _announce(context: BotContext) -> None:
-    await posts.post_announcement(context.bot, _services(context), _session_id(context))
+    async with _post_slot(context):
+        await posts.post_announcement(context.bot, _services(context), _session_id(context))
 
 
 async def _remind(context: BotContext) -> None:
-    await posts.post_reminder(context.bot, _services(context), _session_id(context))
+    async with _post_slot(context):
+        await posts.post_reminder(context.bot, _services(context), _session_id(context))
 
 
 async def _prompt(context: BotContext) -> None:
-    await results_posts.post_report_prompt(context.bot, _services(context), _session_id(context))
+    async with _post_slot(context):
+        await results_posts.post_report_prompt(
+            context.bot, _services(context), _session_id(context)
+        )
 
 
 async def _nudge(context: BotContext) -> None:
-    await results_posts.post_report_nudges(context.bot, _services(context), _session_id(context))
+    async with _post_slot(context):
+        await results_posts.post_report_nudges(
+            context.bot, _services(context), _session_id(context)
+        )
 
 
 async def _board(context: BotContext) -> None:
-    await results_posts.post_results_board(context.bot, _services(context), _session_id(context))
+    async with _post_slot(context):
+        await results_posts.post_results_board(
+            context.bot, _services(context), _session_id(context)
+        )
 
 
 async def _rollover(context: BotContext) -> None:

@@ -64,6 +64,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 TABLES = (
+    "processed_updates",
     "rep_times",
     "results",
     "result_changes",

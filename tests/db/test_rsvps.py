@@ -3,51 +3,64 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from db import rsvps, sessions
 from db.engine import Database
+from db.rsvp_taps import Tap, TapWriter
 from db.views import Refusal, Refused
 from domain.rsvp import Answer
 from tests.db.helpers import ANNOUNCEMENT_MESSAGE, CHAT, NOW, OTHER_CHAT, runner, set_up_group
 
 
-async def tap(db: Database, session_id: int, user_id: int, answer: Answer, minutes: int = 0):
-    return await rsvps.answer_button(
-        db,
-        session_id,
-        CHAT,
-        ANNOUNCEMENT_MESSAGE,
-        runner(user_id),
-        answer,
-        NOW + timedelta(minutes=minutes),
-    )
+@pytest.fixture
+async def writer(db: Database, database_url: str) -> AsyncIterator[TapWriter]:
+    """The button path: taps committed in batches (db.rsvp_taps)."""
+    taps = TapWriter(db.engine, database_url)
+    yield taps
+    await taps.close()
 
 
-async def test_answers_are_recorded_and_changeable(db: Database) -> None:
+async def tap(
+    writer: TapWriter,
+    session_id: int,
+    user_id: int,
+    answer: Answer,
+    minutes: int = 0,
+    chat: int = CHAT,
+    message: int = ANNOUNCEMENT_MESSAGE,
+):
+    when = NOW + timedelta(minutes=minutes)
+    return await writer.answer(Tap(session_id, chat, message, runner(user_id), answer, when))
+
+
+async def test_answers_are_recorded_and_changeable(db: Database, writer: TapWriter) -> None:
     session = await set_up_group(db)
-    outcome = await tap(db, session.id, 1, Answer.IN)
+    outcome = await tap(writer, session.id, 1, Answer.IN)
     assert outcome.answer is Answer.IN and outcome.going and outcome.changed
-    again = await tap(db, session.id, 1, Answer.IN, 1)
+    again = await tap(writer, session.id, 1, Answer.IN, 1)
     assert not again.changed
-    out = await tap(db, session.id, 1, Answer.OUT, 2)
+    out = await tap(writer, session.id, 1, Answer.OUT, 2)
     assert out.answer is Answer.OUT and not out.going
     board = await rsvps.board(db, session.id)
     assert board is not None
     assert [(e.person.user_id, e.reply.answer) for e in board.entries] == [(1, Answer.OUT)]
 
 
-async def test_capacity_waitlists_and_promotes_the_first_waiting(db: Database) -> None:
+async def test_capacity_waitlists_and_promotes_the_first_waiting(
+    db: Database, writer: TapWriter
+) -> None:
     session = await set_up_group(db, CHAT, ("capacity", "2"))
     for minute, user in enumerate((1, 2, 3, 4)):
-        await tap(db, session.id, user, Answer.IN, minute)
+        await tap(writer, session.id, user, Answer.IN, minute)
     board = await rsvps.board(db, session.id)
     assert board is not None
     assert [s.user_id for s in board.allocation.going] == [1, 2]
     assert [s.user_id for s in board.allocation.waitlist] == [3, 4]
-    dropped = await tap(db, session.id, 2, Answer.OUT, 10)
+    dropped = await tap(writer, session.id, 2, Answer.OUT, 10)
     assert [p.user_id for p in dropped.promoted] == [3]
     board = await rsvps.board(db, session.id)
     assert board is not None
@@ -55,27 +68,29 @@ async def test_capacity_waitlists_and_promotes_the_first_waiting(db: Database) -
     assert board.allocation.position(4) == 1
 
 
-async def test_waitlisted_member_is_told_their_position(db: Database) -> None:
+async def test_waitlisted_member_is_told_their_position(db: Database, writer: TapWriter) -> None:
     session = await set_up_group(db, CHAT, ("capacity", "1"))
-    await tap(db, session.id, 1, Answer.IN)
-    second = await tap(db, session.id, 2, Answer.IN, 1)
+    await tap(writer, session.id, 1, Answer.IN)
+    second = await tap(writer, session.id, 2, Answer.IN, 1)
     assert not second.going and second.waitlist_position == 1
 
 
-async def test_guests_take_seats_after_members_who_were_first(db: Database) -> None:
+async def test_guests_take_seats_after_members_who_were_first(
+    db: Database, writer: TapWriter
+) -> None:
     session = await set_up_group(db, CHAT, ("capacity", "3"), ("guests", "on"))
-    await tap(db, session.id, 1, Answer.IN)
-    await tap(db, session.id, 2, Answer.IN, 1)
+    await tap(writer, session.id, 1, Answer.IN)
+    await tap(writer, session.id, 2, Answer.IN, 1)
     with_guest = await rsvps.change_guests(
         db, session.id, CHAT, ANNOUNCEMENT_MESSAGE, runner(1), +1, NOW + timedelta(minutes=2)
     )
     assert with_guest.guests == 1
-    await tap(db, session.id, 3, Answer.IN, 3)
+    await tap(writer, session.id, 3, Answer.IN, 3)
     board = await rsvps.board(db, session.id)
     assert board is not None
     assert len(board.allocation.going) == 3
     assert board.allocation.is_waitlisted(3)
-    out = await tap(db, session.id, 1, Answer.OUT, 4)  # the member and their guest leave
+    out = await tap(writer, session.id, 1, Answer.OUT, 4)  # the member and their guest leave
     assert [p.user_id for p in out.promoted] == [3]
 
 
@@ -97,22 +112,23 @@ async def test_guest_refusals(db: Database) -> None:
     [(OTHER_CHAT, ANNOUNCEMENT_MESSAGE, Refusal.WRONG_CHAT), (CHAT, 499, Refusal.STALE_BUTTON)],
 )
 async def test_foreign_or_old_buttons_are_refused_without_change(
-    db: Database, chat: int, message: int, reason: Refusal
+    db: Database, writer: TapWriter, chat: int, message: int, reason: Refusal
 ) -> None:
     session = await set_up_group(db)
     with pytest.raises(Refused) as refused:
-        await rsvps.answer_button(db, session.id, chat, message, runner(1), Answer.IN, NOW)
+        await tap(writer, session.id, 1, Answer.IN, chat=chat, message=message)
     assert refused.value.reason is reason
     board = await rsvps.board(db, session.id)
     assert board is not None and board.entries == ()
 
 
-async def test_no_answers_after_the_start_or_when_cancelled(db: Database) -> None:
+async def test_no_answers_after_the_start_or_when_cancelled(
+    db: Database, writer: TapWriter
+) -> None:
     session = await set_up_group(db)
     with pytest.raises(Refused) as started:
-        await rsvps.answer_button(
-            db, session.id, CHAT, ANNOUNCEMENT_MESSAGE, runner(1), Answer.IN, session.starts_at
-        )
+        minutes_to_start = -int((NOW - session.starts_at).total_seconds() // 60)  # rounded up
+        await tap(writer, session.id, 1, Answer.IN, minutes=minutes_to_start)
     assert started.value.reason is Refusal.STARTED
     await sessions.cancel_next(db, CHAT, "storm", NOW)
     with pytest.raises(Refused) as cancelled:
@@ -120,9 +136,9 @@ async def test_no_answers_after_the_start_or_when_cancelled(db: Database) -> Non
     assert cancelled.value.reason is Refusal.CANCELLED
 
 
-async def test_concurrent_taps_are_all_kept(db: Database) -> None:
+async def test_concurrent_taps_are_all_kept(db: Database, writer: TapWriter) -> None:
     session = await set_up_group(db, CHAT, ("capacity", "10"))
-    await asyncio.gather(*(tap(db, session.id, user, Answer.IN) for user in range(1, 31)))
+    await asyncio.gather(*(tap(writer, session.id, user, Answer.IN) for user in range(1, 31)))
     board = await rsvps.board(db, session.id)
     assert board is not None
     assert len(board.entries) == 30

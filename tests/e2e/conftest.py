@@ -20,9 +20,13 @@ COACH, ANN, BOB, CAT, DAN = 101, 102, 103, 104, 105
 
 
 class BotProcess:
-    """`python bot.py` with its environment pointed at the fake server and a temp database."""
+    """`python bot.py` with its environment pointed at the fake server and a temp database.
 
-    def __init__(self, base_url: str, database_url: str, log_path: Path) -> None:
+    Each run calls the fake as its own client (`FakeBotApiServer.client_url`), so calls
+    name the run that made them and a killed run's calls still on the wire are lost.
+    """
+
+    def __init__(self, base_url: str, database_url: str, log_path: Path, name: str = "bot") -> None:
         self.env = {
             **os.environ,
             "BOT_TOKEN": DEFAULT_TOKEN,
@@ -36,15 +40,51 @@ class BotProcess:
             "NO_PROXY": "127.0.0.1,localhost",
         }
         self.log_path = log_path
+        self.name = name
+        self.runs = 0
+        self.client = ""
         self.process: subprocess.Popen[bytes] | None = None
 
+    def launch(self) -> str:
+        """Start a run without waiting for it; returns the run's client name."""
+        self.runs += 1
+        self.client = f"{self.name}-{self.runs}"
+        base = self.env["TELEGRAM_BASE_URL"].removesuffix("/bot")
+        env = {**self.env, "TELEGRAM_BASE_URL": f"{base}/{self.client}/bot"}
+        with self.log_path.open("ab") as log:
+            log.write(f"--- run {self.client}\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                [sys.executable, "bot.py"], cwd=REPO, env=env, stdout=log, stderr=log
+            )
+        return self.client
+
     def start(self, api: FakeTelegram) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "bot.py"], cwd=REPO, env=self.env, stdout=log, stderr=log
-        )
+        """Start a run and wait until it polls for updates."""
         mark = api.call_mark()
-        api.wait_for_call("getUpdates", timeout=30, after_index=mark)
+        client = self.launch()
+        try:
+            api.wait_for_call(
+                "getUpdates", lambda c: c.client == client, timeout=30, after_index=mark
+            )
+        except AssertionError as late:
+            raise AssertionError(f"{client} did not start polling\n{self.log()[-5000:]}") from late
+
+    def kill_now(self, api: FakeTelegram) -> None:
+        """SIGKILL this run; safe inside a tripwire's action (does not wait for the exit)."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        api.disconnect(self.client)
+
+    def reap(self) -> None:
+        """Wait for a killed run to be gone."""
+        assert self.process is not None
+        self.process.wait(timeout=20)
+        self.process = None
+
+    def kill(self, api: FakeTelegram) -> None:
+        self.kill_now(api)
+        self.reap()
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process is None:

@@ -6,13 +6,13 @@ bot can all use the same instance.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import commands, methods_bot, methods_chats, methods_edit, methods_send
 from .driving import DriverMixin
 from .errors import MSG_POLL_CONFLICT, NETWORK_DROP, ApiError
-from .faults import NetworkFault, QueuedFault, RandomFault, RateLimiter
+from .faults import NetworkFault, QueuedFault, RandomFault, RateLimiter, Tripwire
 from .models import UploadedFile
 from .params import Params, normalize
 from .queries import QueryMixin
@@ -57,15 +57,46 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
         method: str,
         params: Mapping[str, Any],
         files: Mapping[str, bytes | UploadedFile] | None = None,
+        client: str | None = None,
     ) -> tuple[int, JSON]:
-        """Run one Bot API call; returns (HTTP status, JSON body), status 0 = dropped."""
+        """Run one Bot API call; returns (HTTP status, JSON body), status 0 = dropped.
+
+        `client` names the caller when several processes share the fake (see
+        `FakeBotApiServer.client_url`); calls record it.
+        """
         name, handler = _REGISTRY.get(method.lower(), (method, None))
         values = normalize(params)
         uploads = _uploads(files)
         with self._lock:
-            status, body = self._execute(method.lower(), handler, values, uploads)
-            self._record(name, values, uploads, status, body)
+            status: int
+            body: JSON
+            if client is not None and client in self.faults.disconnected:
+                status, body = NETWORK_DROP, {}
+            else:
+                status, body = self._execute_tripped(
+                    method.lower(), handler, values, uploads, client
+                )
+            self._record(name, values, uploads, status, body, client)
             return status, body
+
+    def _execute_tripped(
+        self,
+        key: str,
+        handler: Handler | None,
+        values: JSON,
+        uploads: dict[str, UploadedFile],
+        client: str | None,
+    ) -> tuple[int, JSON]:
+        """`_execute`, with a tripwire sprung before or after the call takes effect."""
+        wire = self.faults.take_tripwire(key, client, values)
+        if wire is not None and not wire.after_effect:
+            wire.action()
+            return NETWORK_DROP, {}
+        status, body = self._execute(key, handler, values, uploads)
+        if wire is not None:
+            wire.action()
+            return NETWORK_DROP, {}
+        return status, body
 
     def _execute(
         self, key: str, handler: Handler | None, values: JSON, uploads: dict[str, UploadedFile]
@@ -99,6 +130,7 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
         method: str,
         params: Mapping[str, Any],
         files: Mapping[str, bytes | UploadedFile] | None = None,
+        client: str | None = None,
     ) -> tuple[int, JSON]:
         """`handle`, but getUpdates with timeout > 0 long-polls without blocking the loop."""
         if method.lower() == "getupdates":
@@ -106,9 +138,9 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
             if await self._long_poll(values):
                 with self._lock:
                     body = ApiError(409, MSG_POLL_CONFLICT).body()
-                    self._record("getUpdates", values, {}, 409, body)
+                    self._record("getUpdates", values, {}, 409, body, client)
                     return 409, body
-        return self.handle(method, params, files)
+        return self.handle(method, params, files, client)
 
     async def _long_poll(self, values: JSON) -> bool:
         """Wait for updates; True when a newer getUpdates took over (Telegram's 409)."""
@@ -128,9 +160,12 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
             self._polls_waiting += 1
             self._changed()
 
+        def taken_over() -> bool:
+            return self.poll_conflicts and self._poll_generation != generation
+
         def ready() -> bool:
             return (
-                self._poll_generation != generation
+                taken_over()
                 or bool(self._updates_from(offset))
                 or bool(self.webhook_url)
                 or self.faults.has_pending("getupdates")
@@ -142,7 +177,7 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
             with self._lock:
                 self._polls_waiting -= 1
         with self._lock:
-            return self._poll_generation != generation
+            return taken_over()
 
     # -- fault injection ------------------------------------------------------------
 
@@ -225,6 +260,41 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
                 self.faults.limiter = RateLimiter(per_chat_per_minute, global_per_second, methods)
 
     def clear_faults(self) -> None:
-        """Remove every injected fault and rate limit."""
+        """Remove every injected fault, rate limit and tripwire."""
         with self._lock:
             self.faults.clear()
+
+    def add_tripwire(
+        self,
+        method: str,
+        action: Callable[[], None],
+        *,
+        after_effect: bool = False,
+        client: str | None = None,
+        match: Callable[[JSON], bool] | None = None,
+    ) -> Tripwire:
+        """Run `action` once, when the next matching call arrives (e.g. kill the bot there).
+
+        Before the call takes effect (default) the call is lost, as if its sender died
+        while sending it; with `after_effect` it takes effect and only the response is
+        lost. `match` gets the call's params and runs under the fake's lock, so nothing
+        else happens in the fake while it (and `action`) run. See `Tripwire.fired`.
+        """
+        wire = Tripwire(method.lower(), action, after_effect, client, match)
+        with self._lock:
+            self.faults.tripwires.append(wire)
+        return wire
+
+    def disconnect(self, client: str) -> None:
+        """`client`'s process is gone: its calls, even those still on the wire, are lost."""
+        with self._lock:
+            self.faults.disconnected.add(client)
+            self._changed()
+
+    def allow_concurrent_polls(self) -> None:
+        """Let several processes long-poll at once (replicas that need no updates).
+
+        Telegram (and this fake by default) ends the older long poll with 409 Conflict.
+        """
+        with self._lock:
+            self.poll_conflicts = False

@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 import random
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import ApiError, make_error, too_many_requests
 
@@ -53,6 +54,30 @@ class NetworkFault:
     remaining: int
     after_effect: bool
     chat_id: ChatKey
+
+
+@dataclass
+class Tripwire:
+    """A one-shot trap: the first matching call runs `action` (e.g. SIGKILL the bot).
+
+    Before the call takes effect the call is lost with its sender; after it, only the
+    response is. `match` sees the call's normalised params, under the fake's lock.
+    """
+
+    method: str
+    action: Callable[[], None]
+    after_effect: bool
+    client: str | None
+    match: Callable[[dict[str, Any]], bool] | None
+    fired: bool = field(default=False)
+
+    def matches(self, method: str, client: str | None, params: dict[str, Any]) -> bool:
+        """Whether this call springs the trap (the predicate runs only for the method)."""
+        if self.fired or method != self.method:
+            return False
+        if self.client is not None and client != self.client:
+            return False
+        return self.match is None or self.match(params)
 
 
 def is_rate_limited(method: str) -> bool:
@@ -123,13 +148,29 @@ class FaultPlan:
         self.network: list[NetworkFault] = []
         self.limiter: RateLimiter | None = None
         self.rng = random.Random(0)
+        self.tripwires: list[Tripwire] = []
+        # Clients (see `FakeBotApiServer.client_url`) whose process is gone: nothing of
+        # theirs arrives any more, not even requests that were still on the wire.
+        self.disconnected: set[str] = set()
 
     def clear(self) -> None:
-        """Forget every fault and limit."""
+        """Forget every fault, limit and tripwire (disconnected clients stay gone)."""
         self.queued.clear()
         self.random_faults.clear()
         self.network.clear()
+        self.tripwires.clear()
         self.limiter = None
+
+    def take_tripwire(
+        self, method: str, client: str | None, params: dict[str, Any]
+    ) -> Tripwire | None:
+        """The first armed tripwire this call springs, disarmed and marked fired."""
+        for wire in self.tripwires:
+            if wire.matches(method, client, params):
+                wire.fired = True
+                self.tripwires.remove(wire)
+                return wire
+        return None
 
     def has_pending(self, method: str) -> bool:
         """True when a queued fault targets this method (wakes long polls)."""

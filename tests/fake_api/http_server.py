@@ -24,7 +24,10 @@ from .models import DEFAULT_TOKEN, UploadedFile
 
 JSON = dict[str, Any]
 
-_PATH = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?")
+# An optional first segment names the calling process (see `client_url`).
+_PATH = re.compile(
+    r"(?:/(?P<client>[A-Za-z0-9_.-]+))?/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?"
+)
 _MAX_BODY = 64 * 1024 * 1024  # Telegram accepts 50 MB uploads
 
 
@@ -78,6 +81,11 @@ class FakeBotApiServer:
     def base_url(self) -> str:
         """PTB appends the token: ``Bot(token, base_url=server.base_url)``."""
         return f"http://{self.host}:{self.port}/bot"
+
+    def client_url(self, client: str) -> str:
+        """A `base_url` whose calls are recorded as `client`'s (several bot processes, one
+        fake): `Call.client`, `FakeTelegram.disconnect`, tripwires for one process."""
+        return f"http://{self.host}:{self.port}/{client}/bot"
 
     @property
     def base_file_url(self) -> str:
@@ -167,7 +175,9 @@ class FakeBotApiServer:
             except ValueError:
                 body = {"ok": False, "error_code": 400, "description": "Bad Request: bad JSON"}
                 return _json_response(400, body)
-            status, result = await self.core.handle_async(match["method"], params, files)
+            status, result = await self.core.handle_async(
+                match["method"], params, files, match["client"]
+            )
         finally:
             if task is not None:
                 self._inflight.discard(task)

@@ -194,6 +194,8 @@ class Call:
     time: float
     status: int
     response: JSON
+    # Which process made the call, when it used `FakeBotApiServer.client_url`.
+    client: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -88,6 +88,11 @@ class QueryMixin(TelegramState):
         with self._lock:
             return effective_commands(self, chat_id, user_id, language_code)
 
+    def pending_update_ids(self) -> set[int]:
+        """Updates not yet confirmed by a getUpdates offset: they will be delivered again."""
+        with self._lock:
+            return {int(update["update_id"]) for update in self.pending_updates}
+
     def updates_log(self) -> list[JSON]:
         """Every update ever produced (delivered or not), as JSON copies."""
         with self._lock:

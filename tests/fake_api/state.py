@@ -93,6 +93,7 @@ class TelegramState:
         self._next_query = 1
         self._poll_generation = 0
         self._polls_waiting = 0
+        self.poll_conflicts = True
 
     # -- notification ---------------------------------------------------------------
 
@@ -240,6 +241,7 @@ class TelegramState:
         files: dict[str, UploadedFile],
         status: int,
         body: JSON,
+        client: str | None = None,
     ) -> Call:
         """Append a Call and wake waiters."""
         call = Call(
@@ -250,6 +252,7 @@ class TelegramState:
             time=self._monotonic(),
             status=status,
             response=body,
+            client=client,
         )
         self._calls.append(call)
         self._changed()

@@ -15,273 +15,35 @@ then arbitrary arguments and arbitrary button data from hypothesis. After each o
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text, update
-from sqlalchemy.engine import make_url
 from telegram.ext import CommandHandler
 
 from db import rsvps, sessions
-from db.models import Session
-from handlers.errors import SORRY
 from handlers.setup import STEPS
-from tests.handlers.conftest import ADMIN, ANN, BOB, CAT, DAN, GROUP, Harness
-
-COMMANDS = (
-    "start",
-    "help",
-    "next",
-    "in",
-    "maybe",
-    "out",
-    "settings",
-    "remind",
-    "set",
-    "setup",
-    "workout",
-    "announce",
-    "cancel",
-    "move",
-    "coach",
-    "report",
-    "me",
-    "pb",
-    "progress",
-    "race",
-    "private",
-    "results",
-    "attendance",
-    "export",
-    "pace",
-    "benchmark",
-    "targets",
-    "groups",
-    "profile",
+from tests.handlers.conftest import ADMIN, ANN, BOB, DAN, GROUP, Harness
+from tests.handlers.support import (
+    COMMANDS,
+    EVE,
+    FRED,
+    FRED_NAME,
+    GROUP2,
+    GROUP2_TITLE,
+    HOSTILE_ARGUMENTS,
+    WHO,
+    Watch,
+    announcement_id,
+    prepare,
+    state,
+    succeeded,
 )
-
-# (user, chat). Ann has answered in the group, so her private chat knows her club; the
-# admin never has, so his does not.
-WHO = ((ADMIN, GROUP), (ANN, GROUP), (ADMIN, ADMIN), (ANN, ANN))
-
-HOSTILE_ARGUMENTS = (
-    "",
-    " \t\n  ",
-    "banana purple monkey dishwasher",
-    "x" * 5000,
-    "word " * 1000,
-    "🏃‍♀️🔥💯 🇬🇧 مرحبا بالعالم שלום",
-    "\u202eevil\u202c a\u200bb\u200dc\ufeff e\u0301\u0301\u0301 Z\u0334\u0321a\u0337",
-    "\x00\x01\x07\x1b[31m red \x7f",
-    "<b>bold",
-    '</a> <a href="javascript:alert(1)">A & B &amp; &lt; *_[`~|',
-    "'; DROP TABLE groups; --",
-    "%s %d {0} {} %(x)s {x!r}",
-    "-1",
-    "0",
-    "99999999999999999999",
-    "1e309",
-    "nan",
-    "2026-02-30",
-    "²³",
-    "g²",
-)
-
-# Replies that report a change the user asked for; after anything else nothing may change.
-SUCCESS_MARKERS = (
-    "✅ Saved.",
-    "🏋️ Workout for",
-    "🚫 Cancelled the session",
-    "📅 Moved the session",
-    "You're in",
-    "You're already in",
-    "Marked as maybe",
-    "You're already a maybe",
-    "You're out",
-    "The session is full",
-    "is now a coach",
-    "is no longer a coach",
-    "Private reminders are on",
-    "Private reminders are off",
-    "You're linked to",
-    "Speed session ·",  # /announce posts the announcement (again)
-)
-
-API_METHODS_CHECKED = ("sendMessage", "editMessageText", "answerCallbackQuery")
-
-GROUP2 = -100777
-GROUP2_TITLE = "Tom & Jerry <Runners>"
-EVE = 6  # on Telegram, but in neither group
-FRED = 7  # a member whose name looks like markup
-FRED_NAME = "<b>Fred & </a>"
-
-
-def succeeded(reply: str) -> bool:
-    return any(marker in reply for marker in SUCCESS_MARKERS)
 
 
 def has_example(reply: str) -> bool:
     return any(hint in reply for hint in ("e.g.", "Example", "Usage", "like America/New_York"))
-
-
-STATE_QUERIES = {
-    "groups": "SELECT * FROM groups ORDER BY chat_id",
-    "sessions": "SELECT * FROM sessions ORDER BY id",
-    "rsvps": "SELECT * FROM rsvps ORDER BY session_id, user_id",
-    "coaches": "SELECT group_id, user_id FROM coaches ORDER BY group_id, user_id",
-    # A member row with nothing set is the same as none: first contact is no change.
-    "members": "SELECT user_id, home_group_id, remind_private FROM members "
-    "WHERE home_group_id IS NOT NULL OR remind_private ORDER BY user_id",
-    "memberships": "SELECT group_id, user_id FROM memberships ORDER BY group_id, user_id",
-}
-
-
-def state(h: Harness) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything a command could change that anyone would notice.
-
-    Read with plain sqlite3 beside the bot's engine (WAL lets readers in): a snapshot
-    after every one of some 1,500 messages has to be cheap.
-    """
-    path = make_url(h.services.settings.database_url).database
-    assert path
-    with closing(sqlite3.connect(path)) as connection:
-        return {name: connection.execute(sql).fetchall() for name, sql in STATE_QUERIES.items()}
-
-
-@dataclass
-class Watch:
-    """Sends and taps, checking each: no apology, no error logs, no rejected API call."""
-
-    h: Harness
-    caplog: pytest.LogCaptureFixture
-    calls_seen: int = 0
-    records_seen: int = 0
-    undo_cancel: bool = True
-    ids: dict[str, int] = field(default_factory=dict)
-
-    def errors(self) -> list[str]:
-        """ERROR records since the last check (so each hypothesis example stands alone)."""
-        records = self.caplog.get_records("call")[self.records_seen :]
-        self.records_seen += len(records)
-        return [f"{r.name}: {r.getMessage()}" for r in records if r.levelno >= logging.ERROR]
-
-    def rejected_calls(self) -> list[str]:
-        calls = self.h.api.calls[self.calls_seen :]
-        self.calls_seen += len(calls)
-        return [
-            f"{c.method} {c.status} {c.description}"
-            for c in calls
-            if c.method in API_METHODS_CHECKED
-            and not c.ok
-            # An unchanged answer re-renders the same announcement: harmless, by design.
-            and "message is not modified" not in (c.description or "")
-        ]
-
-    def check_clean(self, what: str) -> None:
-        assert not (errors := self.errors()), f"{what}: error logged: {errors}"
-        assert not (rejected := self.rejected_calls()), f"{what}: Telegram said no: {rejected}"
-
-    async def say(
-        self, user: int, message: str, chat: int = GROUP, reply_to: int | None = None
-    ) -> str:
-        """Send; the reply is friendly, and rejected input changed nothing."""
-        what = f"{message[:60]!r} from {user} in {chat}"
-        before = state(self.h)
-        mark = self.h.api.message_mark(chat)  # message ids count from 1 in each chat
-        await self.h.feed(self.h.api.user_sends(user, chat, message, reply_to=reply_to))
-        new = [m for m in self.h.api.messages_in(chat) if m.from_bot and m.message_id > mark]
-        reply = new[-1].plain_text or "" if new else ""
-        self.check_clean(what)
-        assert reply.strip(), f"{what}: no reply"
-        assert all(SORRY not in (m.plain_text or "") for m in new), f"{what}: apologised"
-        if not succeeded(reply):
-            assert state(self.h) == before, f"{what}: changed state but said {reply!r}"
-        if "🚫 Cancelled the session" in reply and self.undo_cancel:
-            await self.uncancel()
-        return reply
-
-    async def press(self, user: int, message_id: int, data: str, chat: int = GROUP) -> str:
-        """Tap a real button whose callback data was tampered with on the way."""
-        what = f"button {data!r} from {user} in {chat}"
-        before = state(self.h)
-        first = self.h.api.message(chat, message_id).buttons[0]
-        update_json = self.h.api.user_presses(user, chat, message_id, data=first["callback_data"])
-        update_json["callback_query"]["data"] = data
-        answer = await self.feed_press(update_json)
-        self.check_clean(what)
-        assert answer.strip(), f"{what}: empty answer"
-        assert SORRY not in answer, what
-        if not succeeded(answer):
-            assert state(self.h) == before, f"{what}: changed state but said {answer!r}"
-        return answer
-
-    async def feed_press(self, update_json: dict[str, Any]) -> str:
-        await self.h.feed(update_json)
-        answers = self.h.api.callback_answers_for(update_json["callback_query"]["id"])
-        assert len(answers) == 1, f"answered {len(answers)} times: {answers}"
-        return str(answers[0].get("text", ""))
-
-    async def uncancel(self) -> None:
-        """Undo an accepted /cancel so the following inputs meet a live session again."""
-        async with self.h.services.db.sessions.begin() as session:
-            await session.execute(update(Session).values(cancelled_at=None, cancel_reason=None))
-        current = await sessions.next_session(self.h.services.db, GROUP, self.h.clock.now)
-        refresher = self.h.services.refresher
-        assert refresher is not None
-        refresher.mark(current.id)
-        await refresher.settle()
-
-
-def announcement_id(h: Harness, chat: int = GROUP) -> int:
-    posted = [m for m in h.api.bot_messages_to(chat) if "Speed session ·" in (m.plain_text or "")]
-    assert posted, h.bot_texts(chat)
-    return posted[-1].message_id
-
-
-async def prepare(w: Watch) -> None:
-    """A set-up group with a workout, an announcement, answers, and a second group."""
-    h = w.h
-    h.api.add_user(EVE, "Eve")
-    h.api.add_user(FRED, FRED_NAME, last_name="*_[`")
-    h.api.add_group(GROUP2, GROUP2_TITLE, admins=[DAN], members=[ANN])
-    for command in (
-        "/set day tue",
-        "/set time 18:30",
-        "/set place The <track> & field",
-        "/set guests on",
-        "/workout 6x800m @5K r90s",
-        "/workout 2026-12-08 3x1mi @T r2:00",  # next week's session exists too
-        "/announce",
-    ):
-        assert succeeded(await w.say(ADMIN, command)), command
-    for user, command in ((ANN, "/in running late"), (BOB, "/maybe"), (CAT, "/out")):
-        await w.say(user, command)
-    await w.say(ANN, "/start", chat=ANN)
-    for command in ("/set day thu", "/announce"):
-        assert succeeded(await w.say(DAN, command, chat=GROUP2)), command
-    db, now = h.services.db, h.clock.now
-    this = await sessions.next_session(db, GROUP, now)
-    async with db.sessions() as session:
-        later = (
-            await session.execute(
-                text("SELECT id FROM sessions WHERE group_id = :g AND id != :this"),
-                {"g": GROUP, "this": this.id},
-            )
-        ).scalar_one()
-    w.ids = {
-        "this": this.id,
-        "next": later,  # next week's, in the same group
-        "other": (await sessions.next_session(db, GROUP2, now)).id,
-        "gone": 10**9,
-        "announcement": announcement_id(h),
-        "announcement2": announcement_id(h, GROUP2),
-    }
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 Why: taps from many members must overlap so their commits share one flush
 (db.group_commit), while one member's own updates — In, then Out a second
 later — must apply in the order they were sent. Updates without a user (a
-channel post, say) are ordered by chat.
+channel post, say) are ordered by chat. Each update is also bound for logging
+(runtime.logcontext) while it is handled.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from runtime.logcontext import handling
+
 MAX_CONCURRENT_UPDATES = 256
 
 
@@ -25,7 +28,10 @@ class InOrderPerUser(BaseUpdateProcessor):
         self._holders: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _key(update)
+        with handling(update):
+            await self._in_turn(_key(update), coroutine)
+
+    async def _in_turn(self, key: int | None, coroutine: Awaitable[Any]) -> None:
         if key is None:
             await coroutine
             return

@@ -1,0 +1,1 @@
+"""How the bot process runs: the webhook server and the update ids in its log lines."""
