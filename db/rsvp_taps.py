@@ -11,11 +11,12 @@ Per tap, whatever the size of the group:
 A database trigger (migration 0004) records the membership the first time a
 member answers in a group, so that costs no statement here.
 
-The statements are written once in SQLAlchemy Core and run on a synchronous
-connection: taps are applied in batches (`db.group_commit`), one transaction
-and one flush per batch. SQLite runs each batch in one worker thread on a
-plain sqlite3 connection (one thread hop per batch instead of one per
-statement); PostgreSQL runs it through the async engine's `run_sync`.
+The statements are written once in SQLAlchemy Core, compiled once, and run
+on the DB-API cursor (`db.prepared`): taps are applied in batches
+(`db.group_commit`), one transaction and one flush per batch. SQLite runs
+each batch in one worker thread on a plain sqlite3 connection (one thread hop
+per batch instead of one per statement); PostgreSQL runs it on asyncpg
+through the async engine's `run_sync`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -153,50 +154,29 @@ def _upsert_answer(dialect: str) -> Any:
     )
 
 
-class _Runner(Protocol):
-    """Runs the three statements inside the current transaction."""
-
-    def read(self, values: dict[str, Any]) -> list[dict[str, Any]]: ...
-    def upsert_member(self, values: dict[str, Any]) -> None: ...
-    def upsert_answer(self, values: dict[str, Any]) -> None: ...
-
-
-class _CoreRunner:
-    """Through a SQLAlchemy Connection (PostgreSQL, via the async engine's run_sync)."""
-
-    def __init__(self, connection: Connection) -> None:
-        dialect = connection.dialect.name
-        self._connection = connection
-        self._read = _read_statement(lock=dialect == "postgresql")
-        self._member, self._answer = _upsert_member(dialect), _upsert_answer(dialect)
-
-    def read(self, values: dict[str, Any]) -> list[dict[str, Any]]:
-        return [dict(row._mapping) for row in self._connection.execute(self._read, values)]
-
-    def upsert_member(self, values: dict[str, Any]) -> None:
-        self._connection.execute(self._member, values)
-
-    def upsert_answer(self, values: dict[str, Any]) -> None:
-        self._connection.execute(self._answer, values)
-
-
-class _SqliteRunner:
-    """Straight on the sqlite3 cursor with statements compiled once (db.prepared)."""
+class _Statements:
+    """The three statements, compiled once for one database (db.prepared)."""
 
     def __init__(self, dialect: Dialect) -> None:
-        self._read = Prepared(_read_statement(lock=False), dialect)
-        self._member = Prepared(_upsert_member("sqlite"), dialect)
-        self._answer = Prepared(_upsert_answer("sqlite"), dialect)
-        self.cursor: Any = None
+        self.read = Prepared(_read_statement(lock=dialect.name == "postgresql"), dialect)
+        self.upsert_member = Prepared(_upsert_member(dialect.name), dialect)
+        self.upsert_answer = Prepared(_upsert_answer(dialect.name), dialect)
+
+
+class _Runner:
+    """The statements on one DB-API cursor, inside the batch's transaction."""
+
+    def __init__(self, statements: _Statements, cursor: Any) -> None:
+        self._statements, self._cursor = statements, cursor
 
     def read(self, values: dict[str, Any]) -> list[dict[str, Any]]:
-        return self._read.rows(self.cursor, values)
+        return self._statements.read.rows(self._cursor, values)
 
     def upsert_member(self, values: dict[str, Any]) -> None:
-        self._member.run(self.cursor, values)
+        self._statements.upsert_member.run(self._cursor, values)
 
     def upsert_answer(self, values: dict[str, Any]) -> None:
-        self._answer.run(self.cursor, values)
+        self._statements.upsert_answer.run(self._cursor, values)
 
 
 def _reply(row: dict[str, Any]) -> Reply:
@@ -322,14 +302,14 @@ class TapWriter:
     """Taps in, outcomes out, committed in batches (see db.group_commit)."""
 
     def __init__(self, async_engine: AsyncEngine, url: str) -> None:
-        self._sync_engine: Engine | None = None
-        self._executor: ThreadPoolExecutor | None = None
         self._async_engine = async_engine
-        self._sqlite: _SqliteRunner | None = None
+        self._sync_engine: Engine | None = None
+        self._thread: ThreadPoolExecutor | None = None
         if is_sqlite(url):
             self._sync_engine = make_sync_sqlite_engine(url)
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="taps")
-            self._sqlite = _SqliteRunner(self._sync_engine.dialect)
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="taps")
+        dialect = (self._sync_engine or async_engine.sync_engine).dialect
+        self._statements = _Statements(dialect)
         self._commits: GroupCommit[Tap, RsvpOutcome] = GroupCommit(self._write)
 
     async def answer(self, tap: Tap) -> RsvpOutcome:
@@ -341,33 +321,35 @@ class TapWriter:
         return self._commits.batches
 
     async def _write(self, taps: Sequence[Tap]) -> list[RsvpOutcome | Exception]:
-        if self._sync_engine is not None and self._sqlite is not None:
+        if self._sync_engine is not None:
             return await asyncio.get_running_loop().run_in_executor(
-                self._executor, _write_sqlite, self._sync_engine, self._sqlite, taps
+                self._thread, _write_sqlite, self._sync_engine, self._statements, taps
             )
         async with self._async_engine.begin() as connection:
-            return await connection.run_sync(_write_core, taps)
+            return await connection.run_sync(_write_batch, self._statements, taps)
 
     async def close(self) -> None:
         await self._commits.wait_idle()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
         if self._sync_engine is not None:
             self._sync_engine.dispose()
 
 
 def _write_sqlite(
-    engine: Engine, runner: _SqliteRunner, taps: Sequence[Tap]
+    engine: Engine, statements: _Statements, taps: Sequence[Tap]
 ) -> list[RsvpOutcome | Exception]:
-    """One batch in one transaction, in the writer thread (one flush for all its taps)."""
+    """In the writer thread: one transaction (one flush) for the whole batch."""
     with engine.begin() as connection:
-        runner.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            return apply_taps(runner, taps)
-        finally:
-            runner.cursor.close()
-            runner.cursor = None
+        return _write_batch(connection, statements, taps)
 
 
-def _write_core(connection: Connection, taps: Sequence[Tap]) -> list[RsvpOutcome | Exception]:
-    return apply_taps(_CoreRunner(connection), taps)
+def _write_batch(
+    connection: Connection, statements: _Statements, taps: Sequence[Tap]
+) -> list[RsvpOutcome | Exception]:
+    """On the transaction's own DB-API cursor (PostgreSQL: asyncpg through run_sync)."""
+    cursor = connection.connection.cursor()
+    try:
+        return apply_taps(_Runner(statements, cursor), taps)
+    finally:
+        cursor.close()

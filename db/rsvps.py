@@ -14,8 +14,8 @@ from db.convert import group_settings, person, session_view
 from db.engine import Database
 from db.groups import load_group
 from db.members import remember
-from db.models import Group, Member, Rsvp, Session
-from db.sessions import announcement_message_id, upcoming_row
+from db.models import Group, Member, Post, Rsvp, Session
+from db.sessions import ANNOUNCEMENT, announcement_message_id, upcoming_row
 from db.views import Board, Entry, Person, Refusal, Refused, RsvpOutcome
 from domain.rsvp import MAX_GUESTS, Allocation, Answer, Reply, allocate, promoted
 
@@ -188,13 +188,24 @@ async def _outcome(
 async def board(db: Database, session_id: int) -> Board | None:
     """The fresh state of one session, as its announcement shows it."""
     async with db.sessions() as session:
-        row = await session.get(Session, session_id)
-        if row is None:
+        # Two statements: the refresher runs this for every coalesced announcement edit.
+        found = (
+            await session.execute(
+                select(Session, Group, Post.message_id)
+                .join(Group, Group.chat_id == Session.group_id)
+                .outerjoin(
+                    Post,
+                    (Post.session_id == Session.id)
+                    & (Post.kind == ANNOUNCEMENT)
+                    & (Post.chat_id == Session.group_id),
+                )
+                .where(Session.id == session_id)
+            )
+        ).one_or_none()
+        if found is None:
             return None
-        group = await load_group(session, row.group_id)
-        assert group is not None
+        row, group, message_id = found
         rows = await _rows(session, row.id)
-        message_id = await announcement_message_id(session, row)
         return Board(
             group=group_settings(group),
             session=session_view(row, group),
