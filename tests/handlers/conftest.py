@@ -52,9 +52,12 @@ class Harness:
 
     async def feed(self, update: dict[str, Any]) -> None:
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Let coalesced announcement edits run (the interval is 0 in tests)."""
         refresher = self.services.refresher
         assert refresher is not None
-        # Let coalesced announcement edits run (the interval is 0 in tests).
         for _ in range(5):
             await refresher.settle()
 

@@ -145,20 +145,38 @@ def state(h: Harness) -> Snapshot:
         return {name: connection.execute(sql).fetchall() for name, sql in STATE_QUERIES.items()}
 
 
-def dump(h: Harness) -> Snapshot:
-    """Every row of every table, every column: equal dumps are the same database content."""
-    with closing(sqlite3.connect(_database_path(h))) as connection:
-        tables = [
+class Dump:
+    """Every row of every table, every column: equal dumps are the same database content.
+
+    One connection, read again only when another connection has committed since the last
+    read (SQLite changes `PRAGMA data_version` exactly then), so checking the thousands of
+    refused inputs of a fuzz run costs one PRAGMA each, not a dump.
+    """
+
+    def __init__(self, h: Harness) -> None:
+        self.connection = sqlite3.connect(_database_path(h))
+        self.tables = [
             name
-            for (name,) in connection.execute(
+            for (name,) in self.connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
                 "AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
         ]
-        return {
-            table: connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
-            for table in tables
-        }
+        self.version: int | None = None
+        self.last: Snapshot = {}
+
+    def __call__(self, h: Harness) -> Snapshot:
+        (version,) = self.connection.execute("PRAGMA data_version").fetchone()
+        if version != self.version:
+            self.last = {
+                table: self.connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+                for table in self.tables
+            }
+            self.version = version
+        return self.last
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def leave(h: Harness, chat: int, user: int) -> None:
@@ -246,7 +264,7 @@ class Watch:
         await self.h.feed(update_json)
         since = self.h.api.messages_in(chat, include_deleted=True)[mark:]
         new = [m for m in since if m.from_bot and not m.deleted]
-        reply = new[-1].plain_text or "" if new else ""
+        reply = new[-1].plain_text or new[-1].caption or "" if new else ""
         self.check_clean(what)
         assert reply.strip() or not answered, f"{what}: no reply"
         assert all(SORRY not in (m.plain_text or "") for m in new), f"{what}: apologised"
@@ -282,7 +300,11 @@ class Watch:
     async def uncancel(self) -> None:
         """Undo an accepted /cancel so the following inputs meet a live session again."""
         async with self.h.services.db.sessions.begin() as session:
-            await session.execute(update(Session).values(cancelled_at=None, cancel_reason=None))
+            await session.execute(
+                update(Session)
+                .where(Session.group_id == GROUP)
+                .values(cancelled_at=None, cancel_reason=None)
+            )
         current = await sessions.next_session(self.h.services.db, GROUP, self.h.clock.now)
         refresher = self.h.services.refresher
         assert refresher is not None
@@ -381,7 +403,7 @@ async def run_jobs(h: Harness, until: datetime, sweep_every: timedelta) -> list[
             mark = h.api.message_mark(chat)
             job.schedule_removal()  # as APScheduler does with a one-off job before running it
             await job.run(h.app)
-            await _settle(h)
+            await h.settle()
             posted = tuple(
                 m for m in h.api.messages_in(chat, include_deleted=True)[mark:] if m.from_bot
             )
@@ -394,10 +416,3 @@ async def run_jobs(h: Harness, until: datetime, sweep_every: timedelta) -> list[
         else:
             h.clock.now = until
             return fired
-
-
-async def _settle(h: Harness) -> None:
-    refresher = h.services.refresher
-    assert refresher is not None
-    for _ in range(5):
-        await refresher.settle()

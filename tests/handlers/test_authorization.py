@@ -25,13 +25,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.guards import COACH_ONLY
 from tests.handlers.conftest import ADMIN, ANN, BOB, DAN, GROUP, Harness
-from tests.handlers.support import EVE, FRED, GROUP2, Watch, dump, leave, prepare
+from tests.handlers.support import EVE, FRED, GROUP2, Dump, Watch, leave, prepare
 
 HAL = 8  # a coach of the other group by /coach, not an admin anywhere
 
@@ -54,10 +55,11 @@ class Action:
     label: str
     command: str = ""  # the command word, or "" for a button
     argument: str = ""
-    button: str = ""  # which prepared message's button to tap: "setup" or "confirm"
+    button: str = ""  # the prefix of the prepared button to tap: "setup:" or "report:"
     refused: str = COACH_ONLY  # in the group
     refused_privately: str | None = IN_GROUP_ONLY  # None: no private-chat form
     reply_to_bob: bool = False
+    admins_only: bool = False  # then a coach of this group who is not an admin is refused too
     # False only where the protection is not the auth layer (a confirmation lives in the
     # presser's own user data, so nobody else can press it).
     guarded: bool = True
@@ -73,8 +75,10 @@ MATRIX = (
     Action("attendance", "attendance", refused_privately=COACH_ONLY),
     Action("export", "export", "2026", refused_privately=COACH_ONLY),
     Action("groups", "groups", refused_privately=COACH_ONLY),
-    Action("coach-add", "coach", f"add {BOB}", refused="Only group admins"),
-    Action("coach-remove", "coach", f"remove {FRED}", refused="Only group admins"),
+    Action("coach-add", "coach", f"add {BOB}", refused="Only group admins", admins_only=True),
+    Action(
+        "coach-remove", "coach", f"remove {FRED}", refused="Only group admins", admins_only=True
+    ),
     # A non-coach's /targets is their own: "everyone who's in" is the coach-only part.
     Action("targets-everyone", "targets", refused="your targets", refused_privately="Your targets"),
     Action(
@@ -90,10 +94,10 @@ MATRIX = (
     ),
     Action("report-noshow", "report", "@Bob noshow", refused=OTHERS, refused_privately=OTHERS),
     Action("report-undo-other", "report", "@Bob undo", refused=OTHERS, refused_privately=OTHERS),
-    Action("setup-button", button="setup", refused_privately=None),
+    Action("setup-button", button="setup:", refused_privately=None),
     Action(
         "report-confirm-button",
-        button="confirm",
+        button="report:",
         refused="That report has expired",
         refused_privately=None,
         guarded=False,
@@ -138,10 +142,10 @@ def _calls_by_function(module_name: str) -> dict[tuple[str, str], set[tuple[str,
     graph: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for name, function in defined.items():
         called: set[tuple[str, str]] = set()
-        for node in ast.walk(function):
-            if not isinstance(node, ast.Call):
+        for call in ast.walk(function):
+            if not isinstance(call, ast.Call):
                 continue
-            target = node.func
+            target = call.func
             if isinstance(target, ast.Name):
                 if target.id in defined:
                     called.add((module_name, target.id))
@@ -162,7 +166,7 @@ def _is_package(name: str) -> bool:
     return spec is not None and spec.submodule_search_locations is not None
 
 
-def handlers_asking_who_coaches(handlers: list[BaseHandler]) -> set[tuple[str, str]]:
+def handlers_asking_who_coaches(handlers: list[BaseHandler[Any, Any, Any]]) -> set[tuple[str, str]]:
     """The registered callbacks whose code reaches the auth layer."""
     graph: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for info in pkgutil.iter_modules(importlib.import_module("handlers").__path__):
@@ -184,14 +188,14 @@ def handlers_asking_who_coaches(handlers: list[BaseHandler]) -> set[tuple[str, s
     return {callback for callback in callbacks if reaches(callback, frozenset())}
 
 
-def handler_of(handlers: list[BaseHandler], action: Action, data: str) -> tuple[str, str]:
+def handler_of(handlers: list[BaseHandler[Any, Any, Any]], action: Action) -> tuple[str, str]:
     """The registered callback that takes the action (first match, as the Application does)."""
     for handler in handlers:
         if action.command and isinstance(handler, CommandHandler):
             matched = action.command in handler.commands
         elif not action.command and isinstance(handler, CallbackQueryHandler):
             pattern = handler.pattern
-            matched = isinstance(pattern, re.Pattern) and bool(pattern.match(data))
+            matched = isinstance(pattern, re.Pattern) and bool(pattern.match(action.button))
         else:
             matched = False
         if matched:
@@ -256,7 +260,7 @@ async def attempt(world: World, user: int, action: Action, chat: int) -> str:
     """The action by `user` in `chat`; the reply (or the button's answer)."""
     w, h = world.watch, world.watch.h
     if action.button:
-        message = world.setup_message if action.button == "setup" else world.confirm_message
+        message = world.setup_message if action.button == "setup:" else world.confirm_message
         data = h.api.message(chat, message).callback_data[0]
         return await w.press(user, message, data, chat)
     text = f"/{action.command} {action.argument}".strip()
@@ -266,8 +270,10 @@ async def attempt(world: World, user: int, action: Action, chat: int) -> str:
 @pytest.fixture
 def watch(harness: Harness, caplog: pytest.LogCaptureFixture) -> Iterator[Watch]:
     caplog.set_level(logging.WARNING)
-    w = Watch(harness, caplog, snapshot=dump, api_methods=None, accepted=anything)
+    snapshot = Dump(harness)
+    w = Watch(harness, caplog, snapshot=snapshot, api_methods=None, accepted=anything)
     yield w
+    snapshot.close()
     w.check_clean("at the end")
 
 
@@ -277,11 +283,7 @@ def watch(harness: Harness, caplog: pytest.LogCaptureFixture) -> Iterator[Watch]
 async def test_the_matrix_covers_every_handler_that_asks_who_coaches(harness: Harness) -> None:
     handlers = list(harness.app.handlers[0])
     asking = handlers_asking_who_coaches(handlers)
-    covered = {
-        handler_of(handlers, a, "setup:0:tue" if a.button == "setup" else "report:save:x")
-        for a in MATRIX
-        if a.guarded
-    }
+    covered = {handler_of(handlers, action) for action in MATRIX if action.guarded}
     assert asking - covered == set(), f"coach-only handlers without a row: {asking - covered}"
     assert covered - asking == set(), (
         f"rows whose handler never asks who coaches: {covered - asking}"
@@ -291,7 +293,8 @@ async def test_the_matrix_covers_every_handler_that_asks_who_coaches(harness: Ha
 @pytest.mark.parametrize("action", MATRIX, ids=[a.label for a in MATRIX])
 async def test_everyone_but_a_coach_of_this_group_is_refused(watch: Watch, action: Action) -> None:
     world = await build_world(watch)
-    for user, who in SENDERS:
+    senders = [*SENDERS, *([(FRED, "coach of this group, not an admin")] * action.admins_only)]
+    for user, who in senders:
         places = [(GROUP, action.refused)]
         if action.refused_privately is not None:
             places.append((user, action.refused_privately))

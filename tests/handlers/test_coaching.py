@@ -25,7 +25,7 @@ from handlers.guards import COACH_ONLY
 from jobs import posts
 from tests.fake_api import BOT_USERNAME
 from tests.handlers.conftest import ADMIN, ANN, BOB, CAT, DAN, GROUP, Harness
-from tests.handlers.test_hostile_input import HOSTILE_ARGUMENTS
+from tests.handlers.support import HOSTILE_ARGUMENTS
 from tests.handlers.test_session_flow import set_up
 
 COMMANDS = {

@@ -23,7 +23,7 @@ from handlers.errors import SORRY
 from tests.db.test_history import Block, train
 from tests.fake_api.models import Message
 from tests.handlers.conftest import ADMIN, ANN, BOB, CAT, GROUP, Harness
-from tests.handlers.test_hostile_input import HOSTILE_ARGUMENTS as SHARED_HOSTILE_ARGUMENTS
+from tests.handlers.support import HOSTILE_ARGUMENTS as SHARED_HOSTILE_ARGUMENTS
 from tests.handlers.test_session_flow import announce, set_up
 
 COMMANDS = ("me", "pb", "progress", "race", "private")
