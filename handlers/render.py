@@ -66,6 +66,8 @@ def _names(entries: list[Entry], board: Board) -> str:
             name += f" <i>“{esc(entry.note)}”</i>"
         shown.append(name)
     more = len(entries) - len(shown)
+    if not shown:  # everyone on the line chose /private: count them, name nobody
+        return f"{more} runner{'s' if more != 1 else ''}"
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 

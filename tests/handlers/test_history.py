@@ -414,4 +414,4 @@ async def test_private_mode_takes_the_name_off_the_announcement_at_once(harness:
     harness.api.user_starts(ANN)
     await harness.feed(harness.api.user_sends(ANN, ANN, "/private on"))
     shown = harness.api.message(GROUP, message_id).plain_text or ""
-    assert "Ann" not in shown and "In (1): —" not in shown and "and 1 more" in shown
+    assert "Ann" not in shown and "In (1): —" not in shown and "In (1): 1 runner" in shown
