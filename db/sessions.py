@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from db.convert import group_settings, person, session_view
 from db.engine import Database
 from db.groups import load_group
 from db.models import Group, Member, Post, Rsvp, Session
-from db.sql import insert_ignore
+from db.sql import chunks, insert_ignore, insert_ignore_many
 from db.views import Person, PostPlan, Refusal, Refused, SessionChange, SessionView
 from domain import schedule
 from domain.rsvp import Answer
@@ -23,22 +24,23 @@ REMINDER = "reminder"
 PRIVATE_REMINDER = "private_reminder"
 
 
+def _slot_row(group: Group, week: date, now: datetime) -> dict[str, Any]:
+    """The row of `week`'s session at the group's regular slot."""
+    settings = group_settings(group)
+    return {
+        "group_id": group.chat_id,
+        "week": week,
+        "starts_at": schedule.slot_start(
+            week, settings.weekday, settings.start_time, settings.timezone
+        ),
+        "pinned": False,
+        "created_at": now,
+    }
+
+
 async def _session_row(session: AsyncSession, group: Group, week: date, now: datetime) -> Session:
     """The session of `week`, created at the group's regular slot if it does not exist."""
-    settings = group_settings(group)
-    await insert_ignore(
-        session,
-        Session,
-        {
-            "group_id": group.chat_id,
-            "week": week,
-            "starts_at": schedule.slot_start(
-                week, settings.weekday, settings.start_time, settings.timezone
-            ),
-            "pinned": False,
-            "created_at": now,
-        },
-    )
+    await insert_ignore(session, Session, _slot_row(group, week, now))
     row = (
         await session.execute(
             select(Session).where(Session.group_id == group.chat_id, Session.week == week)
@@ -207,7 +209,7 @@ async def plan_group(db: Database, chat_id: int, now: datetime) -> PostPlan | No
         group = await load_group(session, chat_id)
         if group is None or not group.configured or not group.active:
             return None
-        return await _plan(session, group, now)
+        return (await _plans(session, [group], now))[0]
 
 
 async def plan_all(db: Database, now: datetime) -> list[PostPlan]:
@@ -218,29 +220,103 @@ async def plan_all(db: Database, now: datetime) -> list[PostPlan]:
             .scalars()
             .all()
         )
-        return [await _plan(session, group, now) for group in groups]
+        return await _plans(session, groups, now)
 
 
-async def _plan(session: AsyncSession, group: Group, now: datetime) -> PostPlan:
-    row = await upcoming_row(session, group, now)
-    # Only sent posts are done: a claim whose sender died is planned again, to be taken over.
-    kinds = set(
-        (
-            await session.execute(
-                select(Post.kind).where(
-                    Post.session_id == row.id,
-                    Post.chat_id == group.chat_id,
-                    Post.sent_at.is_not(None),
+async def _plans(session: AsyncSession, groups: Sequence[Group], now: datetime) -> list[PostPlan]:
+    """Each group's next session, its latest started one, and which of their posts are out.
+
+    The same few statements for one group or a thousand (a thousand groups per IN list):
+    start-up and the sweep plan every group at once (benchmarks/p4_scale.py).
+    """
+    upcoming = await _upcoming_rows(session, groups, now)
+    latest = await boards.latest_started(session, [group.chat_id for group in groups], now)
+    done = await _sent_kinds(session, [*upcoming.values(), *latest.values()])
+    plans = []
+    for group in groups:
+        row = upcoming[group.chat_id]
+        # Only sent posts are done: a claim whose sender died is planned again.
+        kinds = done.get(row.id, frozenset())
+        last = latest.get(group.chat_id)
+        plans.append(
+            PostPlan(
+                session=session_view(row, group),
+                announced=ANNOUNCEMENT in kinds,
+                reminded=REMINDER in kinds,
+                reporting=session_view(last, group) if last else None,
+                board_at=boards.board_time(last, group) if last else None,
+                reporting_posts=(
+                    done.get(last.id, frozenset()) & frozenset(boards.RESULTS_KINDS)
+                    if last
+                    else frozenset()
+                ),
+            )
+        )
+    return plans
+
+
+async def _upcoming_rows(
+    session: AsyncSession, groups: Sequence[Group], now: datetime
+) -> dict[int, Session]:
+    """`upcoming_row` for many groups at once: every regular slot up to the next one that
+    has not started gets its row, then each group's earliest session still to come."""
+    by_id = {group.chat_id: group for group in groups}
+    slots = {group.chat_id: group_settings(group) for group in groups}
+
+    def next_start(chat_id: int, after: datetime) -> datetime:
+        slot = slots[chat_id]
+        return schedule.next_slot_start(slot.weekday, slot.start_time, slot.timezone, after)
+
+    starts = {chat_id: next_start(chat_id, now) for chat_id in by_id}
+    while starts:
+        weeks = {
+            chat_id: schedule.week_monday(schedule.local_date(start, slots[chat_id].timezone))
+            for chat_id, start in starts.items()
+        }
+        await insert_ignore_many(
+            session,
+            Session,
+            [_slot_row(by_id[chat_id], week, now) for chat_id, week in weeks.items()],
+        )
+        started: set[int] = set()
+        for chunk in chunks(list(weeks)):
+            rows = await session.execute(
+                select(Session.group_id, Session.week, Session.starts_at).where(
+                    Session.group_id.in_(chunk), Session.week.in_(set(weeks.values()))
                 )
             )
-        ).scalars()
-    )
-    reporting = await boards.reporting_state(session, group, now)
-    return PostPlan(
-        session=session_view(row, group),
-        announced=ANNOUNCEMENT in kinds,
-        reminded=REMINDER in kinds,
-        reporting=reporting.session if reporting else None,
-        board_at=reporting.board_at if reporting else None,
-        reporting_posts=reporting.done if reporting else frozenset(),
-    )
+            started.update(
+                chat_id
+                for chat_id, week, starts_at in rows
+                if weeks.get(chat_id) == week and starts_at <= now
+            )
+        # Those weeks' sessions were moved earlier and are over: look at the next week.
+        starts = {chat_id: next_start(chat_id, starts[chat_id]) for chat_id in started}
+    earliest: dict[int, Session] = {}
+    for chunk in chunks(list(by_id)):
+        future = await session.execute(
+            select(Session)
+            .where(Session.group_id.in_(chunk), Session.starts_at > now)
+            .order_by(Session.group_id, Session.starts_at)
+        )
+        for row in future.scalars():
+            earliest.setdefault(row.group_id, row)
+    return earliest
+
+
+async def _sent_kinds(session: AsyncSession, rows: Sequence[Session]) -> dict[int, frozenset[str]]:
+    """Per session, the kinds of its posts already sent in its group's chat."""
+    kinds: dict[int, set[str]] = {}
+    for chunk in chunks(list({row.id for row in rows})):
+        found = await session.execute(
+            select(Post.session_id, Post.kind)
+            .join(Session, Session.id == Post.session_id)
+            .where(
+                Post.session_id.in_(chunk),
+                Post.chat_id == Session.group_id,
+                Post.sent_at.is_not(None),
+            )
+        )
+        for session_id, kind in found:
+            kinds.setdefault(session_id, set()).add(kind)
+    return {session_id: frozenset(found) for session_id, found in kinds.items()}

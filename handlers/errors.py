@@ -1,8 +1,7 @@
 """The one error handler: log with the update's ids, apologise once, keep running.
 
 A database that is down or restarting is not a bug: the user is asked to try again and
-a one-line warning is logged instead of a traceback. So is a button press answered
-before a restart and delivered again after it (Telegram refuses a second answer).
+a one-line warning is logged instead of a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from asyncpg.exceptions import OperatorInterventionError  # type: ignore[import-
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from handlers.context import BotContext
 
@@ -41,11 +40,6 @@ def database_unavailable(error: BaseException | None) -> bool:
     return False
 
 
-def _answered_already(error: BaseException | None) -> bool:
-    """A press answered before a restart arrives again: Telegram takes one answer only."""
-    return isinstance(error, BadRequest) and "query is too old" in error.message.lower()
-
-
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     down = database_unavailable(error)
@@ -57,11 +51,6 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     chat = update.effective_chat
     chat_id = chat.id if chat else None
-    if _answered_already(error):
-        log.info(
-            "update %s in chat %s: the button press was answered before", update.update_id, chat_id
-        )
-        return
     if down:
         log.warning(
             "update %s in chat %s: the database is unavailable: %r",

@@ -45,16 +45,13 @@ def announcements(api: FakeTelegram, chat: int) -> list[Message]:
 
 
 def announcement_sends(api: FakeTelegram, chat: int) -> list[Call]:
-    """sendMessage calls that posted an announcement in the chat (lost calls excluded)."""
+    """Answered sendMessage calls that posted an announcement in the chat, to see which run
+    sent it; a call whose answer was lost is not here, so count `announcements` instead."""
     return [
         c
         for c in api.calls_of("sendMessage")
         if c.ok and c.params.get("chat_id") == chat and ANNOUNCEMENT_MARK in str(c.params["text"])
     ]
-
-
-def sqlite_path(database_url: str) -> Path:
-    return Path(database_url.split("///", 1)[1])
 
 
 def sqlite_rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:

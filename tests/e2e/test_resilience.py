@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -26,43 +27,56 @@ def test_missing_token_stops_with_the_botfather_hint(tmp_path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def _bot_texts(api: FakeTelegram, chat: int) -> list[str]:
+    return [m.plain_text or "" for m in api.messages_in(chat) if m.from_bot]
+
+
 def test_every_message_is_delivered_once_and_in_order_through_429s(
     api: FakeTelegram, bot: BotProcess
 ) -> None:
+    api.user_starts(ANN)
+    api.wait_for_message(ANN, "Hi Ann", timeout=15)
     for method in ("sendMessage", "editMessageText", "answerCallbackQuery"):
         api.fail_randomly(method, 0.3, status=429, retry_after=1, seed=7)
-    say(
-        api,
-        COACH,
-        "/set day tue",
-        "Saved",
-    )
-    say(api, COACH, "/set place The track", "Saved")
-    say(api, COACH, "/workout 6x800m @5K r90s", "Read as")
-    say(api, COACH, "/announce", "Speed session")
+    # Bursts: every command is sent before the first reply, in the group and in private.
+    # The session is 3 days away: only /announce posts the announcement.
+    day = (datetime.now(UTC) + timedelta(days=3)).strftime("%A")
+    places = [f"/set place Track {n}" for n in range(1, 7)]
+    for text in [f"/set day {day}", *places, "/workout 6x800m @5K r90s", "/announce"]:
+        api.user_sends(COACH, GROUP, text)
+    times = [f"20:0{n}" for n in range(1, 6)]
+    for time_ in times:
+        api.user_sends(ANN, ANN, f"/pace 5k {time_}")
+    expected = [
+        f"✅ Saved. day: {day}",
+        *(f"✅ Saved. place: Track {n}" for n in range(1, 7)),
+        "🏋️ Workout for",
+        "🏃",
+    ]
+    api.wait_until(lambda: len(_bot_texts(api, GROUP)) >= len(expected), 60, "the replies")
+    api.wait_until(lambda: len(_bot_texts(api, ANN)) >= 1 + len(times), 60, "the paces")
+    group = _bot_texts(api, GROUP)
+    assert len(group) == len(expected), group
+    assert all(text.startswith(prefix) for text, prefix in zip(group, expected, strict=True)), group
+    paces = [text.splitlines()[0] for text in _bot_texts(api, ANN)[1:]]
+    assert [line.split(" in ")[1].split(" ")[0] for line in paces] == times, paces
+
     announcement = announcements(api)[0]
-    assert press(api, ANN, announcement, "in").startswith("You're in")
-    assert press(api, BOB, announcement, "maybe").startswith("Marked as maybe")
-    assert press(api, CAT, announcement, "out").startswith("You're out")
-    api.wait_until(
-        lambda: (
-            "In (1): Ann" in (api.message(GROUP, announcement.message_id).plain_text or "")
-            and "Maybe (1): Bob" in (api.message(GROUP, announcement.message_id).plain_text or "")
-            and "Out (1): Cat" in (api.message(GROUP, announcement.message_id).plain_text or "")
-        ),
-        30,
-        "the final announcement",
-    )
-    rejected = [c for c in api.calls if c.status == 429]
-    assert rejected, "the fault injection did not trigger"
-    texts = [m.plain_text or "" for m in api.messages_in(GROUP) if m.from_bot]
-    saved = [t for t in texts if t.startswith("✅ Saved.")]
-    assert len(saved) == 2 and "day: Tuesday" in saved[0] and "place: The track" in saved[1]
-    assert len([t for t in texts if t.startswith("🏋️ Workout for")]) == 1
-    assert len(announcements(api)) == 1
-    # Order per chat: the replies came in the order the commands were sent.
-    order = [i for i, t in enumerate(texts) if t.startswith(("✅ Saved.", "🏋️ Workout for", "🏃"))]
-    assert order == sorted(order) and len(order) == 4
+    taps = {ANN: "in", BOB: "maybe", CAT: "out"}
+    replies = {user: press(api, user, announcement, action) for user, action in taps.items()}
+    assert replies[ANN].startswith("You're in") and replies[BOB].startswith("Marked as maybe")
+    assert replies[CAT].startswith("You're out")
+
+    def final() -> bool:
+        shown = api.message(GROUP, announcement.message_id).plain_text or ""
+        return "In (1): Ann" in shown and "Maybe (1): Bob" in shown and "Out (1): Cat" in shown
+
+    api.wait_until(final, 30, "the final announcement")
+    assert any(c.status == 429 for c in api.calls), "the fault injection did not trigger"
+    # Each press was answered exactly once (Telegram refuses a second answer anyway).
+    presses = [q for q in api.callback_queries.values() if q.message_id == announcement.message_id]
+    assert len(presses) == 3 and all(len(q.answers) == 1 for q in presses)
+    assert len(_bot_texts(api, GROUP)) == len(expected)
 
 
 def _group_active(bot: BotProcess) -> bool | None:
