@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from config.settings import MissingTokenError, Settings, get_settings
+from db import rsvps
 from db.engine import Database
 from db.health import database_health
 from db.migrate import upgrade_to_head_async
@@ -54,6 +55,9 @@ async def on_startup(app: BotApplication) -> None:
     services.refresher = AnnouncementRefresher(
         app.bot, services, services.settings.announcement_edit_interval
     )
+    # Answers committed just before the last stop whose edit never went out.
+    for session_id in await rsvps.stale_announcements(services.db, services.now()):
+        services.refresher.mark(session_id)
     try:
         await register_menus(app.bot)
     except TelegramError:

@@ -69,7 +69,8 @@ class GroupCommit(Generic[Request, Result]):
             if len(batch) == 1:
                 _fail(batch[0][1], error)
                 return
-            log.warning("a batch of %d failed; retrying one by one", len(batch), exc_info=True)
+            # Each request's own retry below reports the error to its caller.
+            log.warning("a batch of %d failed (%r); retrying one by one", len(batch), error)
             for one in batch:
                 await self._commit([one])
             return

@@ -182,6 +182,9 @@ class Post(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Announcements: when the text last edited in was read, so start-up can tell which
+    # ones missed an answer (the bot stopped between a commit and the edit).
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("session_id", "kind", "chat_id"),)
 

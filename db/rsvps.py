@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.convert import group_settings, person, session_view
@@ -264,5 +264,34 @@ async def upcoming_answered(db: Database, user_id: int, now: datetime) -> list[i
             select(Rsvp.session_id)
             .join(Session, Session.id == Rsvp.session_id)
             .where(Rsvp.user_id == user_id, Session.starts_at > now)
+        )
+        return list(rows.scalars())
+
+
+async def record_refresh(db: Database, session_id: int, read_at: datetime) -> None:
+    """The announcement now shows the answers committed up to `read_at`."""
+    async with db.sessions.begin() as session:
+        await session.execute(
+            update(Post)
+            .where(Post.session_id == session_id, Post.kind == ANNOUNCEMENT)
+            .values(edited_at=read_at)
+        )
+
+
+async def stale_announcements(db: Database, now: datetime) -> list[int]:
+    """Live announcements older than their latest answer (the bot stopped before editing)."""
+    shown_at = func.coalesce(Post.edited_at, Post.sent_at)
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(Session.id)
+            .join(Post, (Post.session_id == Session.id) & (Post.kind == ANNOUNCEMENT))
+            .where(
+                Post.sent_at.is_not(None),
+                Session.starts_at > now,
+                Session.cancelled_at.is_(None),
+                select(Rsvp.session_id)
+                .where(Rsvp.session_id == Session.id, Rsvp.updated_at > shown_at)
+                .exists(),
+            )
         )
         return list(rows.scalars())

@@ -58,11 +58,12 @@ class AnnouncementRefresher:
             self._tasks.pop(session_id, None)
 
     async def refresh_now(self, session_id: int) -> None:
+        read_at = self._services.now()
         board = await rsvps.board(self._services.db, session_id)
         if board is None or board.announcement_message_id is None:
             return
         now = self._services.now()
-        await edit(
+        edited = await edit(
             self._bot,
             self._services,
             board.group.chat_id,
@@ -70,6 +71,8 @@ class AnnouncementRefresher:
             render.announcement_text(board, now),
             render.announcement_keyboard(board, now),
         )
+        if edited:
+            await rsvps.record_refresh(self._services.db, session_id, read_at)
 
     async def settle(self) -> None:
         """Wait until every pending refresh has run (used by tests)."""

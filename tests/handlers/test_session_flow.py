@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot import on_startup
 from db import claims, rsvps, sessions
 from db.sessions import ANNOUNCEMENT
 from jobs import posts
@@ -260,3 +261,26 @@ async def test_guests_count_towards_capacity(harness: Harness) -> None:
     assert "In (2/2): Ann (+1)" in text and "Waitlist (1): Bob" in text
     await harness.press(ANN, message_id, f"rsvp:{session.id}:guest-")
     assert any("a place freed up" in t and "Bob" in t for t in harness.bot_texts(GROUP))
+
+
+async def test_an_answer_committed_just_before_a_stop_reaches_the_announcement_at_start_up(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await set_up(harness)
+    message_id = await announce(harness)
+    refresher = harness.services.refresher
+    assert refresher is not None
+    # The process dies after the commit and before the edit: the edit never happens.
+    monkeypatch.setattr(refresher, "mark", lambda session_id: None)
+    harness.clock.advance(minutes=1)
+    session = await sessions.next_session(harness.services.db, GROUP, harness.clock.now)
+    assert (await harness.press(ANN, message_id, f"rsvp:{session.id}:in")).startswith("You're in")
+    assert "Ann" not in (harness.api.message(GROUP, message_id).plain_text or "")
+    monkeypatch.undo()
+    await on_startup(harness.app)  # the next start
+    await harness.settle()
+    assert "Ann" in (harness.api.message(GROUP, message_id).plain_text or "")
+    edits = len(harness.api.calls_of("editMessageText"))
+    await on_startup(harness.app)  # nothing missed now: no further edit
+    await harness.settle()
+    assert len(harness.api.calls_of("editMessageText")) == edits
