@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from typing import NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
@@ -34,12 +36,15 @@ from handlers.menus import register_menus
 from handlers.services import Services, utc_now
 from jobs.flood import FloodLimiter
 from jobs.refresh import AnnouncementRefresher
-from jobs.scheduler import rebuild, start_sweeping
+from jobs.scheduler import rebuild, start_sweeping, stop_starting
 from runtime import webhook
 from runtime.logcontext import UpdateContextFilter
 from runtime.ordering import InOrderPerUser
 
 log = logging.getLogger("speedsession")
+
+# The signals `run_polling` stops on by default.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 
 def services_of(app: BotApplication) -> Services:
@@ -119,6 +124,23 @@ def build_application(
     )
     handlers.register(app)
     return app
+
+
+def poll_until_stopped(app: BotApplication, settings: Settings) -> None:
+    """`run_polling`, with stop signals that first keep scheduled jobs from starting (see
+    `stop_starting`); then it stops the bot as it would on its own signal handlers."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # the loop run_polling runs on (and closes)
+
+    def stop() -> NoReturn:
+        stop_starting(app.job_queue)
+        raise SystemExit  # what run_polling's own handler raises to leave its loop
+
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop)
+    app.run_polling(
+        allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout, stop_signals=None
+    )
 
 
 def configure_logging(level: str) -> None:
@@ -206,7 +228,7 @@ def main(argv: list[str]) -> int:
         print(missing, file=sys.stderr)
         return 2
     if settings.webhook_url is None:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+        poll_until_stopped(app, settings)
         return 0
     try:
         asyncio.run(webhook.run(app, services_of(app)))

@@ -6,8 +6,9 @@ and this server feeds `update_queue`, so updates are handled exactly as in long 
 update id is recorded in the database first, so a retry is acknowledged but not handled
 again, also when it reaches another replica. `GET /healthz` tells a load balancer whether
 this process can serve. On SIGTERM/SIGINT the server refuses new updates (503, so
-Telegram retries them elsewhere or later) and health turns 503, queued updates are
-finished, pending announcement edits flushed (post_stop), then everything is shut down.
+Telegram retries them elsewhere or later) and health turns 503, no scheduled job starts
+any more, queued updates and running jobs are finished, pending announcement edits
+flushed (post_stop), then everything is shut down.
 The webhook is not deleted on the way out: other replicas keep serving it.
 """
 
@@ -27,6 +28,7 @@ from telegram import Update
 from db import health, updates
 from handlers.context import BotApplication, BotContext
 from handlers.services import Services
+from jobs.scheduler import stop_starting
 from runtime.logcontext import handling
 
 log = logging.getLogger("speedsession.webhook")
@@ -168,6 +170,7 @@ async def serve(app: BotApplication, services: Services, stop: asyncio.Event) ->
                 log.info("stopping: refusing new updates, finishing the ones taken in")
                 await server.drain()
             finally:
+                stop_starting(app.job_queue)
                 await app.stop()  # handles every queued update, waits for running jobs
                 if app.post_stop is not None:
                     await app.post_stop(app)

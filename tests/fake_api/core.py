@@ -6,13 +6,14 @@ bot can all use the same instance.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import commands, methods_bot, methods_chats, methods_edit, methods_send
 from .driving import DriverMixin
 from .errors import MSG_POLL_CONFLICT, NETWORK_DROP, ApiError
-from .faults import NetworkFault, QueuedFault, RandomFault, RateLimiter, Tripwire
+from .faults import NetworkFault, QueuedFault, RandomFault, RateLimiter, SlowResponse, Tripwire
 from .models import UploadedFile
 from .params import Params, normalize
 from .queries import QueryMixin
@@ -132,7 +133,8 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
         files: Mapping[str, bytes | UploadedFile] | None = None,
         client: str | None = None,
     ) -> tuple[int, JSON]:
-        """`handle`, but getUpdates with timeout > 0 long-polls without blocking the loop."""
+        """`handle`, but getUpdates with timeout > 0 long-polls without blocking the loop, and
+        the answer of a call `slow_responses` names comes late."""
         if method.lower() == "getupdates":
             values = normalize(params)
             if await self._long_poll(values):
@@ -140,7 +142,13 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
                     body = ApiError(409, MSG_POLL_CONFLICT).body()
                     self._record("getUpdates", values, {}, 409, body, client)
                     return 409, body
-        return self.handle(method, params, files, client)
+        status, body = self.handle(method, params, files, client)
+        if status == 200:
+            with self._lock:
+                delay = self.faults.response_delay(method.lower(), normalize(params))
+            if delay > 0:
+                await asyncio.sleep(delay)
+        return status, body
 
     async def _long_poll(self, values: JSON) -> bool:
         """Wait for updates; True when a newer getUpdates took over (Telegram's 409)."""
@@ -258,6 +266,14 @@ class FakeTelegram(WorldMixin, DriverMixin, WaitMixin, QueryMixin):
                 self.faults.limiter = None
             else:
                 self.faults.limiter = RateLimiter(per_chat_per_minute, global_per_second, methods)
+
+    def slow_responses(
+        self, method: str, seconds: float, match: Callable[[JSON], bool] | None = None
+    ) -> None:
+        """Answer successful matching calls `seconds` late; they take effect at once (in
+        `handle_async`). `match` gets the call's params, under the fake's lock."""
+        with self._lock:
+            self.faults.slow.append(SlowResponse(method.lower(), seconds, match))
 
     def clear_faults(self) -> None:
         """Remove every injected fault, rate limit and tripwire."""

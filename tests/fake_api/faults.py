@@ -80,6 +80,19 @@ class Tripwire:
         return self.match is None or self.match(params)
 
 
+@dataclass
+class SlowResponse:
+    """Matching calls take effect at once, their answer arrives `seconds` later: the window
+    in which Telegram has accepted a post and the bot does not know yet."""
+
+    method: str
+    seconds: float
+    match: Callable[[dict[str, Any]], bool] | None
+
+    def delays(self, method: str, params: dict[str, Any]) -> bool:
+        return method == self.method and (self.match is None or self.match(params))
+
+
 def is_rate_limited(method: str) -> bool:
     """Methods that post or change messages count against Telegram's flood limits."""
     if method == "sendchataction":
@@ -149,6 +162,7 @@ class FaultPlan:
         self.limiter: RateLimiter | None = None
         self.rng = random.Random(0)
         self.tripwires: list[Tripwire] = []
+        self.slow: list[SlowResponse] = []
         # Clients (see `FakeBotApiServer.client_url`) whose process is gone: nothing of
         # theirs arrives any more, not even requests that were still on the wire.
         self.disconnected: set[str] = set()
@@ -159,6 +173,7 @@ class FaultPlan:
         self.random_faults.clear()
         self.network.clear()
         self.tripwires.clear()
+        self.slow.clear()
         self.limiter = None
 
     def take_tripwire(
@@ -171,6 +186,10 @@ class FaultPlan:
                 self.tripwires.remove(wire)
                 return wire
         return None
+
+    def response_delay(self, method: str, params: dict[str, Any]) -> float:
+        """Seconds to hold back the answer of this call (0 unless a SlowResponse matches)."""
+        return max((slow.seconds for slow in self.slow if slow.delays(method, params)), default=0.0)
 
     def has_pending(self, method: str) -> bool:
         """True when a queued fault targets this method (wakes long polls)."""

@@ -171,3 +171,36 @@ async def test_log_lines_name_the_update_only_while_it_is_handled(
     finally:
         probe.removeHandler(keep)
     assert records == [f"inside [update={update['update_id']} chat={GROUP}]", "outside", "after"]
+
+
+async def test_no_job_starts_once_stopping_began(api: FakeTelegram, served: Served) -> None:
+    """A job falling due while the stop finishes the update in hand never starts: the
+    JobQueue's stop waits only for the jobs already running, APScheduler cancels later ones."""
+    job_queue = served.app.job_queue
+    assert job_queue is not None
+    entered, release = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+
+    async def hold(update: Update, context: BotContext) -> None:
+        entered.set()
+        await release.wait()
+
+    async def due(context: BotContext) -> None:
+        ran.append("due")
+
+    served.app.add_handler(TypeHandler(Update, hold), group=-1)
+    assert await served.post(api.user_sends(ADMIN, GROUP, "/set day tue")) == 200
+    await asyncio.wait_for(entered.wait(), 15)
+    served.stop.set()
+    # serve() wakes on the next loop turn and, no request being in flight, goes straight on
+    # to stop the application, which waits for `hold`.
+    assert await served.get("/healthz") == (503, {"status": "stopping"})
+    assert not served.app.running
+    job_queue.run_once(due, 0)
+    # A running scheduler queued its wake-up on the loop first: after this, it had its turn.
+    looked = asyncio.Event()
+    asyncio.get_running_loop().call_soon(looked.set)
+    await looked.wait()
+    release.set()
+    await asyncio.wait_for(served.task, 15)
+    assert ran == []
