@@ -33,5 +33,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
+# The benchmark table (README "Benchmarks"); QUICK=1 for the one-minute version.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -17,9 +17,10 @@ import platform
 import sqlite3
 import sys
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks import postgres
 from benchmarks.measurement import Measurement
@@ -33,7 +34,7 @@ BENCHMARKS = {
 HEADER = ("benchmark", "metric", "value", "goal", "met")
 LATEST = Path(__file__).resolve().parent / "latest.md"
 
-Runner = Callable[[bool], Awaitable[list[Measurement]]]
+Runner = Callable[[bool], Coroutine[Any, Any, list[Measurement]]]
 
 
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -113,16 +114,16 @@ def main(argv: Sequence[str]) -> int:
         rows, ran = _run_one(key, arguments.quick)
         measurements.extend(rows)
         crashed = crashed or not ran
-    rows = [measurement.row() for measurement in measurements]
+    table = [measurement.row() for measurement in measurements]
     machine = machine_line()
     mode = "quick" if arguments.quick else "full"
     command = "python -m benchmarks" + (" --quick" if arguments.quick else "")
     if arguments.keys != list(BENCHMARKS):
         command += f" --only {','.join(arguments.keys)}"
-    print(text_table(rows))
+    print(text_table(table))
     print(f"Machine: {machine}")
     arguments.output.write_text(
-        f"`{command}` ({mode} run)\n\n{markdown_table(rows)}\n\nMachine: {machine}\n"
+        f"`{command}` ({mode} run)\n\n{markdown_table(table)}\n\nMachine: {machine}\n"
     )
     return 1 if crashed else 0
 

@@ -19,6 +19,7 @@ between runs.
 
 from __future__ import annotations
 
+import functools
 import random
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -27,14 +28,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
-from sqlalchemy.dialects.sqlite import pysqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Boolean, Date, Float, Table
+from sqlalchemy.engine import Dialect, make_url
 
 from db.boards import NUDGE_ROUND, REPORT_PROMPT, RESULTS_BOARD
 from db.models import Group, Member, Membership, Post, RepTime, Result, Rsvp, Session
 from db.sessions import ANNOUNCEMENT, REMINDER
+from db.types import UTCDateTime
 from domain import notation, schedule
 from domain.report import Report
 from domain.splits_check import check_report
@@ -173,7 +173,7 @@ class Generator:
             return
         self.result_id += 1
         rid = self.result_id
-        reported = starts + timedelta(hours=rng.uniform(1.5, 14))
+        reported = starts + timedelta(minutes=rng.randrange(90, 14 * 60))
         if outcome >= 0.75:
             rows["results"].append((rid, sid, user, "no_show", None, user, reported, reported))
             return
@@ -213,28 +213,43 @@ COLUMNS = {
 }  # fmt: skip
 
 
-def _converters(dialect: Dialect) -> dict[str, list[Callable[[Any], Any] | None]]:
-    """Per table and column, SQLAlchemy's own conversion for this driver (or None)."""
+Converters = list[tuple[int, Callable[[Any], Any]]]
+
+
+def _converters(dialect: Dialect) -> dict[str, Converters]:
+    """Per table, the columns SQLAlchemy converts for this driver, with its conversion.
+
+    Booleans and floats are left alone: both drivers store them as SQLAlchemy would.
+    Conversions of times and dates are memoised (every group's sessions start at the
+    same instants, and answers and reports come at whole minutes around them).
+    """
     by_name = {table.name: table for table in TABLES}
-    return {
-        name: [
-            by_name[name].c[column].type.dialect_impl(dialect).bind_processor(dialect)
-            for column in columns
-        ]
-        for name, columns in COLUMNS.items()
-    }
+    found: dict[str, Converters] = {}
+    for name, columns in COLUMNS.items():
+        found[name] = []
+        for index, column in enumerate(columns):
+            kind = by_name[name].c[column].type
+            convert = kind.dialect_impl(dialect).bind_processor(dialect)
+            if convert is None or isinstance(kind, Boolean | Float):
+                continue
+            # Times are whole minutes around a few dozen session starts: they repeat a lot.
+            if isinstance(kind, UTCDateTime | Date):
+                convert = functools.cache(convert)
+            found[name].append((index, convert))
+    return found
 
 
-def _converted(
-    rows: Sequence[tuple[Any, ...]], converters: list[Callable[[Any], Any] | None]
-) -> list[tuple[Any, ...]]:
-    return [
-        tuple(
-            value if convert is None or value is None else convert(value)
-            for value, convert in zip(row, converters, strict=True)
-        )
-        for row in rows
-    ]
+def _converted(rows: list[tuple[Any, ...]], converters: Converters) -> list[Sequence[Any]]:
+    if not converters:
+        return list(rows)
+    done: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for index, convert in converters:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        done.append(values)
+    return done
 
 
 def _count(season: Season, rows: Rows) -> None:
@@ -245,7 +260,7 @@ def _count(season: Season, rows: Rows) -> None:
 def write_sqlite(path: str, groups: int, now: datetime) -> Season:
     """Fill a migrated SQLite file; one transaction per batch (durability off meanwhile)."""
     generator = Generator(groups, now)
-    converters = _converters(pysqlite.dialect())
+    converters = _converters(make_url("sqlite+pysqlite://").get_dialect()())
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA synchronous=OFF")
@@ -267,12 +282,16 @@ def write_sqlite(path: str, groups: int, now: datetime) -> Season:
 async def write_postgres(dsn: str, groups: int, now: datetime) -> Season:
     """Fill a migrated PostgreSQL database with COPY, then set sequences and statistics.
 
-    VACUUM ANALYZE stands for what autovacuum does within a minute of such a load.
+    Triggers and foreign-key checks are off while loading, as `pg_restore` does: the rows
+    are consistent by construction (memberships, which a trigger on `rsvps` would add,
+    are written here). VACUUM ANALYZE stands for what autovacuum does within a minute of
+    such a load.
     """
     generator = Generator(groups, now)
-    converters = _converters(pg_asyncpg.dialect())
+    converters = _converters(make_url("postgresql+asyncpg://").get_dialect()())
     connection = await asyncpg.connect(dsn)
     try:
+        await connection.execute("SET session_replication_role = replica")
         for rows in generator.batches():
             async with connection.transaction():
                 for name, columns in COLUMNS.items():

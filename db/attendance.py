@@ -15,9 +15,10 @@ Definitions (the coach's /attendance and the attendance CSV use these):
 * **Streak:** consecutive held sessions of the season attended, counted back from the
   latest held session (0 when the member missed the latest one).
 
-Three queries per call, whatever the season's length: the sessions (by
+Four queries per call, whatever the season's length: the sessions (by
 `ix_sessions_group_starts`), the In answers and the results of those sessions (by the
-session-leading primary key of `rsvps` and unique key of `results`).
+session-leading primary key of `rsvps` and unique key of `results`), and the names of
+the members found there (by primary key).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.boards import NO_SHOW, REPORTED, Runner
-from db.convert import group_settings, person
+from db.boards import MEMBER_COLUMNS, NO_SHOW, REPORTED, Runner, runner_of
+from db.convert import group_settings
 from db.engine import Database
 from db.models import Group, Member, Result, Rsvp, Session
 from db.views import GroupSettings
@@ -75,64 +76,66 @@ def season_range(year: int, tz: str) -> tuple[datetime, datetime]:
 
 async def season_sessions(
     session: AsyncSession, group: Group, year: int, now: datetime
-) -> list[Session]:
-    """The season's sessions that have started and were not cancelled, oldest first."""
+) -> list[tuple[int, datetime]]:
+    """The season's sessions that have started and were not cancelled: (id, start), oldest
+    first."""
     start, end = season_range(year, group.timezone)
-    return list(
-        (
-            await session.execute(
-                select(Session)
-                .where(
-                    Session.group_id == group.chat_id,
-                    Session.starts_at >= start,
-                    Session.starts_at < end,
-                    Session.starts_at <= now,
-                    Session.cancelled_at.is_(None),
-                )
-                .order_by(Session.starts_at)
-            )
-        ).scalars()
+    rows = await session.execute(
+        select(Session.id, Session.starts_at)
+        .where(
+            Session.group_id == group.chat_id,
+            Session.starts_at >= start,
+            Session.starts_at < end,
+            Session.starts_at <= now,
+            Session.cancelled_at.is_(None),
+        )
+        .order_by(Session.starts_at)
     )
+    return [(session_id, starts_at) for session_id, starts_at in rows]
 
 
 async def _statuses(
-    session: AsyncSession, group: Group, rows: list[Session]
-) -> tuple[dict[int, dict[int, str]], dict[int, Member]]:
-    """Per session, each member's status (reported, no_show or attended), and the members."""
-    ids = [row.id for row in rows]
-    statuses: dict[int, dict[int, str]] = {row.id: {} for row in rows}
-    members: dict[int, Member] = {}
+    session: AsyncSession, group: Group, ids: list[int]
+) -> tuple[dict[int, dict[int, str]], dict[int, Runner]]:
+    """Per session, each member's status (reported, no_show or attended), and the members.
+
+    Plain columns rather than ORM objects (a season holds thousands of answers), and each
+    member's name is read once.
+    """
+    statuses: dict[int, dict[int, str]] = {session_id: {} for session_id in ids}
     if not ids:
-        return statuses, members
-    answers = (
-        await session.execute(
-            select(Rsvp, Member)
-            .join(Member, Member.user_id == Rsvp.user_id)
-            .where(Rsvp.session_id.in_(ids), Rsvp.answer == Answer.IN)
-        )
-    ).all()
+        return statuses, {}
+    # When members said In decides who has a place only when places are limited: without
+    # a capacity those times (thousands in a season) are not read.
+    queued = group.capacity is not None
+    answers = await session.execute(
+        select(
+            Rsvp.session_id,
+            Rsvp.user_id,
+            Rsvp.guests,
+            Rsvp.in_since if queued else null(),
+            Rsvp.guests_since if queued else null(),
+        ).where(Rsvp.session_id.in_(ids), Rsvp.answer == Answer.IN)
+    )
     replies: dict[int, list[Reply]] = {}
-    for rsvp, member in answers:
-        members[member.user_id] = member
-        replies.setdefault(rsvp.session_id, []).append(
-            Reply(rsvp.user_id, Answer(rsvp.answer), rsvp.guests, rsvp.in_since, rsvp.guests_since)
+    for session_id, user_id, guests, in_since, guests_since in answers:
+        replies.setdefault(session_id, []).append(
+            Reply(user_id, Answer.IN, guests, in_since, guests_since)
         )
     for session_id, session_replies in replies.items():
         for seat in allocate(session_replies, group.capacity).going:
             if seat.guest == 0:
                 statuses[session_id][seat.user_id] = ATTENDED
-    results = (
-        await session.execute(
-            select(Result.session_id, Result.status, Member)
-            .join(Member, Member.user_id == Result.user_id)
-            .where(Result.session_id.in_(ids))
-        )
-    ).all()
-    for session_id, status, member in results:
-        members[member.user_id] = member
+    results = await session.execute(
+        select(Result.session_id, Result.user_id, Result.status).where(Result.session_id.in_(ids))
+    )
+    seen = {reply.user_id for session_replies in replies.values() for reply in session_replies}
+    for session_id, user_id, status in results:
+        seen.add(user_id)
         if status in (REPORTED, NO_SHOW):
-            statuses[session_id][member.user_id] = status
-    return statuses, members
+            statuses[session_id][user_id] = status
+    people = await session.execute(select(*MEMBER_COLUMNS).where(Member.user_id.in_(seen)))
+    return statuses, {person.user_id: runner_of(person) for person in people}
 
 
 async def season_attendance(
@@ -147,11 +150,11 @@ async def season_attendance(
             return None
         year = year if year is not None else season_year(now, group.timezone)
         rows = await season_sessions(session, group, year, now)
-        statuses, members = await _statuses(session, group, rows)
-    held = [row for row in rows if statuses[row.id]]
+        statuses, runners = await _statuses(session, group, [session_id for session_id, _ in rows])
+    held = [(session_id, starts_at) for session_id, starts_at in rows if statuses[session_id]]
     tally: list[MemberAttendance] = []
-    for user_id, member in members.items():
-        marks = [statuses[row.id].get(user_id) for row in held]
+    for user_id, runner in runners.items():
+        marks = [statuses[session_id].get(user_id) for session_id, _ in held]
         if not any(marks):
             continue  # only ever on a waitlist
         came = [mark in (REPORTED, ATTENDED) for mark in marks]
@@ -162,7 +165,7 @@ async def season_attendance(
             streak += 1
         tally.append(
             MemberAttendance(
-                runner=Runner(person(member), member.private),
+                runner=runner,
                 attended=sum(came),
                 reported=marks.count(REPORTED),
                 no_shows=marks.count(NO_SHOW),
@@ -180,6 +183,6 @@ async def season_attendance(
     return SeasonAttendance(
         group=group_settings(group),
         year=year,
-        sessions=tuple(schedule.local_date(row.starts_at, group.timezone) for row in held),
+        sessions=tuple(schedule.local_date(starts_at, group.timezone) for _, starts_at in held),
         members=tuple(tally),
     )

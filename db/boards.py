@@ -23,13 +23,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from db.convert import group_settings, person, session_view
+from db.convert import group_settings, session_view
 from db.engine import Database
-from db.models import Group, Member, Post, RepTime, Result, Rsvp, Session
+from db.models import Group, Member, RepTime, Result, Rsvp, Session
+from db.sql import chunks
 from db.views import GroupSettings, Person, SessionView
 from domain import bests, schedule
 from domain.notation import workout_from_dict
@@ -166,40 +169,51 @@ async def _latest_started(session: AsyncSession, group_id: int, now: datetime) -
     ).scalar_one_or_none()
 
 
-@dataclass(frozen=True)
-class ReportingState:
-    """The latest session that has started, when its board goes out, which posts are done."""
-
-    session: SessionView
-    board_at: datetime
-    done: frozenset[str]
-
-
-async def reporting_state(
-    session: AsyncSession, group: Group, now: datetime
-) -> ReportingState | None:
-    """For the scheduler: the group's latest started session and its results posts."""
-    row = await _latest_started(session, group.chat_id, now)
-    if row is None:
-        return None
-    kinds = (
-        await session.execute(
-            select(Post.kind).where(
-                Post.session_id == row.id,
-                Post.chat_id == group.chat_id,
-                Post.kind.in_(RESULTS_KINDS),
-                Post.sent_at.is_not(None),
-            )
+async def latest_started(
+    session: AsyncSession, group_ids: Sequence[int], now: datetime
+) -> dict[int, Session]:
+    """For the scheduler: each group's latest session that has started and was not
+    cancelled, in one query per thousand groups (a correlated lookup per group, by
+    `ix_sessions_group_starts`)."""
+    found: dict[int, Session] = {}
+    earlier = aliased(Session)
+    latest_id = (
+        select(earlier.id)
+        .where(
+            earlier.group_id == Group.chat_id,
+            earlier.starts_at <= now,
+            earlier.cancelled_at.is_(None),
         )
-    ).scalars()
-    return ReportingState(session_view(row, group), board_time(row, group), frozenset(kinds))
+        .order_by(earlier.starts_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    for chunk in chunks(group_ids):
+        rows = await session.execute(
+            select(Session).join(Group, Session.id == latest_id).where(Group.chat_id.in_(chunk))
+        )
+        found.update((row.group_id, row) for row in rows.scalars())
+    return found
 
 
 # --- loading ------------------------------------------------------------------------------
 
 
-def _runner(member: Member) -> Runner:
-    return Runner(person(member), member.private)
+# A member as a board shows them, read as plain columns (cheaper than ORM objects).
+MEMBER_COLUMNS = (
+    Member.user_id,
+    Member.first_name,
+    Member.last_name,
+    Member.username,
+    Member.can_dm,
+    Member.private,
+)
+
+
+def runner_of(row: Sequence[Any]) -> Runner:
+    """A Runner from the MEMBER_COLUMNS at the start of a row."""
+    user_id, first_name, last_name, username, can_dm, private = row[:6]
+    return Runner(Person(user_id, first_name, last_name, username, can_dm, private), private)
 
 
 async def _session_and_group(
@@ -219,23 +233,23 @@ async def _going(session: AsyncSession, row: Session, group: Group) -> tuple[Run
     """Who answered In and had a place (not on the waitlist), in queue order."""
     answers = (
         await session.execute(
-            select(Rsvp, Member)
+            select(*MEMBER_COLUMNS, Rsvp.guests, Rsvp.in_since, Rsvp.guests_since)
             .join(Member, Member.user_id == Rsvp.user_id)
             .where(Rsvp.session_id == row.id, Rsvp.answer == Answer.IN)
         )
     ).all()
-    members = {rsvp.user_id: member for rsvp, member in answers}
+    runners = {answer.user_id: runner_of(answer) for answer in answers}
     allocation = allocate(
         (
-            Reply(rsvp.user_id, Answer(rsvp.answer), rsvp.guests, rsvp.in_since, rsvp.guests_since)
-            for rsvp, _ in answers
+            Reply(answer.user_id, Answer.IN, answer.guests, answer.in_since, answer.guests_since)
+            for answer in answers
         ),
         group.capacity,
     )
     return tuple(
-        _runner(members[seat.user_id])
+        runners[seat.user_id]
         for seat in allocation.going
-        if seat.guest == 0 and seat.user_id in members
+        if seat.guest == 0 and seat.user_id in runners
     )
 
 
@@ -267,8 +281,17 @@ def workout_reps(row: Session) -> list[Rep]:
     return flatten_reps(workout_from_dict(row.workout)) if row.workout is not None else []
 
 
+class StoredRep(NamedTuple):
+    """One stored split (a `rep_times` row)."""
+
+    position: int
+    ms: int | None
+    distance_m: float | None
+    for_bests: bool
+
+
 def rebuild_checked(
-    reps: Sequence[Rep], stored: Iterable[RepTime], shape: str | None, *, for_bests: bool = False
+    reps: Sequence[Rep], stored: Iterable[StoredRep], shape: str | None, *, for_bests: bool = False
 ) -> Checked:
     """Stored splits as the Checked they were saved from (split i belongs to rep i).
 
@@ -291,18 +314,29 @@ def rebuild_checked(
 async def _history(
     session: AsyncSession, user_ids: Sequence[int], before: datetime
 ) -> dict[int, list[bests.SessionRecord]]:
-    """Every runner's reports of sessions that started before `before`, in one query."""
+    """What each runner's reports of sessions before `before` hold for `domain.bests`.
+
+    `find_bests` compares a report with the fastest earlier rep of each distance and the
+    best earlier average of each complete-set shape, each dated by the first day it was
+    run. So the database sums up each earlier report (one row per report and counted
+    distance, not one per rep: a season is thousands of reps), and each runner gets one
+    record per distance (their fastest rep) and one per shape (their best average):
+    `find_bests` gives exactly what it gives on every rep.
+    """
     if not user_ids:
         return {}
+    counted = case((RepTime.for_bests.is_(True), RepTime.distance_m))
     rows = await session.execute(
         select(
             Result.id,
             Result.user_id,
             Result.shape,
             Session.starts_at,
-            RepTime.ms,
-            RepTime.distance_m,
-            RepTime.for_bests,
+            counted,
+            func.min(RepTime.ms),
+            func.sum(RepTime.ms),
+            func.count(RepTime.ms),
+            func.count(),
         )
         .join(Session, Session.id == Result.session_id)
         .join(RepTime, RepTime.result_id == Result.id)
@@ -311,47 +345,88 @@ async def _history(
             Result.status == REPORTED,
             Session.starts_at < before,
         )
-        .order_by(Result.user_id, Session.starts_at, Result.id, RepTime.position)
+        .group_by(Result.id, Result.user_id, Result.shape, Session.starts_at, counted)
     )
-    grouped: dict[int, tuple[int, str | None, date, list[bests.RepTime]]] = {}
-    for result_id, user_id, shape, starts_at, ms, distance_m, counts in rows.all():
-        entry = grouped.setdefault(result_id, (user_id, shape, starts_at.date(), []))
-        entry[3].append(bests.RepTime(distance_m if counts else None, ms))
-    history: dict[int, list[bests.SessionRecord]] = {}
-    for user_id, shape, day, reps in grouped.values():
+    # result id -> user, shape, day, [total, timed reps, reps]
+    reports: dict[int, tuple[int, str | None, date, list[int]]] = {}
+    # (user, distance) -> fastest (ms, day); (user, shape) -> best average (ms, day)
+    fastest: dict[tuple[int, float], tuple[int, date]] = {}
+    for result_id, user_id, shape, starts_at, distance, quickest, total, timed, count in rows:
+        entry = reports.setdefault(result_id, (user_id, shape, starts_at.date(), [0, 0, 0]))
+        if distance is not None and quickest is not None:
+            key = (user_id, distance)
+            fastest[key] = min(fastest.get(key, (quickest, entry[2])), (quickest, entry[2]))
+        sums = entry[3]
+        sums[0] += int(total or 0)
+        sums[1] += timed
+        sums[2] += count
+    averages: dict[tuple[int, str], tuple[int, date]] = {}
+    for user_id, shape, day, (total, timed, count) in reports.values():
         # A shape is stored only for complete sets; guard against a hand-edited row.
-        complete = shape if reps and all(rep.ms is not None for rep in reps) else None
-        history.setdefault(user_id, []).append(bests.SessionRecord(day, complete, tuple(reps)))
+        if shape is not None and timed == count:
+            # The set's average as domain.bests takes it: the mean rounded to the ms.
+            best = (round(total / timed), day)
+            averages[(user_id, shape)] = min(averages.get((user_id, shape), best), best)
+    # Only the best of each kind can be the "previous" a PB is measured against, and the
+    # earliest day wins a tie, as in domain.bests.
+    history: dict[int, list[bests.SessionRecord]] = {}
+    for (user_id, distance), (ms, day) in fastest.items():
+        record = bests.SessionRecord(day, None, (bests.RepTime(distance, ms),))
+        history.setdefault(user_id, []).append(record)
+    for (user_id, shape), (ms, day) in averages.items():
+        record = bests.SessionRecord(day, shape, (bests.RepTime(None, ms),))
+        history.setdefault(user_id, []).append(record)
     return history
 
 
-async def _results(
-    session: AsyncSession, row: Session
-) -> tuple[list[tuple[Runner, Result, list[RepTime]]], int]:
+class _Reported(NamedTuple):
+    runner: Runner
+    user_id: int
+    shape: str | None
+    total_ms: int | None
+    reps: list[StoredRep]
+
+
+async def _results(session: AsyncSession, row: Session) -> tuple[list[_Reported], int]:
     """Reported results with their reps and members (one query), and the no-show count."""
     rows = await session.execute(
-        select(Result, Member, RepTime)
+        select(
+            *MEMBER_COLUMNS,
+            Result.id,
+            Result.status,
+            Result.shape,
+            Result.total_ms,
+            RepTime.position,
+            RepTime.ms,
+            RepTime.distance_m,
+            RepTime.for_bests,
+        )
         .join(Member, Member.user_id == Result.user_id)
         .outerjoin(RepTime, RepTime.result_id == Result.id)
         .where(Result.session_id == row.id)
         .order_by(Result.created_at, Result.id, RepTime.position)
     )
-    by_result: dict[int, tuple[Runner, Result, list[RepTime]]] = {}
+    by_result: dict[int, _Reported] = {}
     no_shows: set[int] = set()
-    for result, member, rep in rows.all():
-        if result.status != REPORTED:
-            no_shows.add(result.id)
+    for found in rows:
+        result_id, status, shape, total_ms, position, ms, distance_m, for_bests = found[6:]
+        if status != REPORTED:
+            no_shows.add(result_id)
             continue
-        entry = by_result.setdefault(result.id, (_runner(member), result, []))
-        if rep is not None:
-            entry[2].append(rep)
+        entry = by_result.get(result_id)
+        if entry is None:
+            entry = by_result[result_id] = _Reported(
+                runner_of(found), found[0], shape, total_ms, []
+            )
+        if position is not None:
+            entry.reps.append(StoredRep(position, ms, distance_m, bool(for_bests)))
     return list(by_result.values()), len(no_shows)
 
 
 async def _board(session: AsyncSession, row: Session, group: Group, now: datetime) -> ResultsBoard:
     reps = workout_reps(row)
     results, no_shows = await _results(session, row)
-    history = await _history(session, [result.user_id for _, result, _ in results], row.starts_at)
+    history = await _history(session, [result.user_id for result in results], row.starts_at)
     later = (
         await session.execute(
             select(func.count())
@@ -365,11 +440,11 @@ async def _board(session: AsyncSession, row: Session, group: Group, now: datetim
         )
     ).scalar_one()
     shown = []
-    for runner, result, stored in results:
-        checked = rebuild_checked(reps, stored, result.shape)
-        counted = rebuild_checked(reps, stored, result.shape, for_bests=True)
+    for result in results:
+        checked = rebuild_checked(reps, result.reps, result.shape)
+        counted = rebuild_checked(reps, result.reps, result.shape, for_bests=True)
         found = bests.find_bests(history.get(result.user_id, []), counted)
-        shown.append(RunnerResult(runner, checked, result.total_ms, found))
+        shown.append(RunnerResult(result.runner, checked, result.total_ms, found))
     return ResultsBoard(
         group=group_settings(group),
         session=session_view(row, group),

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from db.attendance import SeasonAttendance, season_range
 from db.boards import REPORTED
-from db.convert import person
 from db.engine import Database
 from db.models import Group, Member, RepTime, Result, Session
+from db.views import Person
 from domain import schedule
 
 RESULTS_HEADER = (
@@ -62,7 +62,11 @@ class RepRow:
 
 
 async def season_reps(db: Database, chat_id: int, year: int, now: datetime) -> list[RepRow]:
-    """Every rep reported for the group's sessions of a season, in one query."""
+    """Every rep reported for the group's sessions of a season, in one query.
+
+    Plain columns, not ORM objects: a season is thousands of reps, and each session's
+    local date and each member's name are worked out once, not once per rep.
+    """
     async with db.sessions() as session:
         group = (
             await session.execute(select(Group).where(Group.chat_id == chat_id))
@@ -71,7 +75,17 @@ async def season_reps(db: Database, chat_id: int, year: int, now: datetime) -> l
             return []
         start, end = season_range(year, group.timezone)
         rows = await session.execute(
-            select(Session.starts_at, Member, Result.note, RepTime)
+            select(
+                Session.starts_at,
+                Member.user_id,
+                Member.first_name,
+                Member.last_name,
+                Member.username,
+                Result.note,
+                RepTime.position,
+                RepTime.distance_m,
+                RepTime.ms,
+            )
             .join(Result, Result.session_id == Session.id)
             .join(Member, Member.user_id == Result.user_id)
             .join(RepTime, RepTime.result_id == Result.id)
@@ -86,18 +100,18 @@ async def season_reps(db: Database, chat_id: int, year: int, now: datetime) -> l
             .order_by(Session.starts_at, Result.created_at, Result.id, RepTime.position)
         )
         tz = group.timezone
-        return [
-            RepRow(
-                day=schedule.local_date(starts_at, tz),
-                member=person(member).display_name,
-                member_id=member.user_id,
-                rep=rep.position + 1,
-                distance_m=rep.distance_m,
-                ms=rep.ms,
-                note=note,
-            )
-            for starts_at, member, note, rep in rows.all()
-        ]
+        days: dict[datetime, date] = {}
+        names: dict[int, str] = {}
+        reps = []
+        for starts_at, user_id, first, last, username, note, position, distance_m, ms in rows:
+            day = days.get(starts_at)
+            if day is None:
+                day = days[starts_at] = schedule.local_date(starts_at, tz)
+            name = names.get(user_id)
+            if name is None:
+                name = names[user_id] = Person(user_id, first, last, username).display_name
+            reps.append(RepRow(day, name, user_id, position + 1, distance_m, ms, note))
+        return reps
 
 
 def time_tenths(ms: int) -> str:

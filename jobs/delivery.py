@@ -5,8 +5,9 @@
   the user as unreachable, instead of retrying forever;
 - a group upgraded to a supergroup (ChatMigrated) has its data moved to the
   new chat id, and the message goes there;
-- 429 (RetryAfter) is waited out and retried by the AIORateLimiter the
-  application is built with, so callers never see it unless retries run out.
+- 429 (RetryAfter) is waited out and retried by the flood limiter the
+  application is built with (`jobs/flood.py`), so callers never see it unless
+  retries run out.
 """
 
 from __future__ import annotations

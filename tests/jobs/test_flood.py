@@ -78,9 +78,7 @@ async def send(
 def most_in_any_window(times: list[float], seconds: float) -> int:
     """The most calls in any half-open window of this length (as Telegram counts)."""
     ordered = sorted(times)
-    return max(
-        sum(1 for other in ordered if start <= other < start + seconds) for start in ordered
-    )
+    return max(sum(1 for other in ordered if start <= other < start + seconds) for start in ordered)
 
 
 async def test_a_burst_to_many_groups_is_paced_at_30_per_second_and_no_more() -> None:
