@@ -105,12 +105,14 @@ class StubBotApi(BaseRequest):
         limits = self.limits
         if limits.per_second_overall is not None and len(overall) >= limits.per_second_overall:
             return 1
-        if chat_id is not None and chat_id < 0 and limits.per_minute_per_group is not None:
-            if len(per_chat) >= limits.per_minute_per_group:
-                return max(1, int(per_chat[0] + 60.0 - now) + 1)
-        if limits.per_second_per_chat is not None and per_chat and per_chat[-1] > now - 1.0:
-            if sum(1 for t in per_chat if t > now - 1.0) >= limits.per_second_per_chat:
-                return 1
+        group_limit = limits.per_minute_per_group
+        in_group = chat_id is not None and chat_id < 0
+        if in_group and group_limit is not None and len(per_chat) >= group_limit:
+            return max(1, int(per_chat[0] + 60.0 - now) + 1)
+        chat_limit = limits.per_second_per_chat
+        last_second = sum(1 for t in per_chat if t > now - 1.0)
+        if chat_limit is not None and last_second >= chat_limit:
+            return 1
         overall.append(now)
         per_chat.append(now)
         return None
