@@ -25,7 +25,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
@@ -38,7 +38,11 @@ from db import claims, groups, sessions
 from db.engine import Database
 from db.migrate import upgrade_to_head_async
 from db.models import Rsvp
+from db.rsvp_taps import Tap as RsvpTap
+from db.rsvp_taps import TapWriter
 from db.sessions import ANNOUNCEMENT
+from db.views import Person
+from domain.rsvp import Answer
 from handlers.context import BotApplication, BotContext
 
 TOKEN = "123456:BENCHMARK"
@@ -316,6 +320,48 @@ def rows_for(name: str, figures: Figures, goals: bool) -> list[Measurement]:
     return rows
 
 
+async def statements_per_tap(url: str) -> dict[int, tuple[int, int]]:
+    """SQL statements SQLite runs for one tap, by group size: (known member, newcomer)."""
+    seen: list[str] = []
+
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(seen.append)
+
+    def counted() -> int:
+        sent = [s for s in seen if s.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE"))]
+        # SQLite reports a statement again for each trigger it runs: one statement sent.
+        return sum(1 for i, s in enumerate(sent) if i == 0 or sent[i - 1] != s)
+
+    now = datetime.now(UTC)
+    small, large = await seed(url, 2, 40, now)
+    event.listen(Engine, "connect", trace)
+    db = Database.connect(url)
+    writer = TapWriter(db.engine, url)
+    counts: dict[int, tuple[int, int]] = {}
+    try:
+        for club, size in ((small, 4), (large, 40)):
+            for user_id in club.members[:size]:
+                await writer.answer(_tap(club, user_id, Answer.IN, now))
+            seen.clear()
+            await writer.answer(_tap(club, club.members[0], Answer.OUT, now))
+            known = counted()
+            seen.clear()
+            await writer.answer(_tap(club, 999_000 + size, Answer.MAYBE, now))
+            counts[size] = (known, counted())
+    finally:
+        event.remove(Engine, "connect", trace)
+        await writer.close()
+        await db.dispose()
+    return counts
+
+
+def _tap(club: Club, user_id: int, answer: Answer, now: datetime) -> RsvpTap:
+    return RsvpTap(
+        club.session_id, club.chat_id, club.message_id, Person(user_id, "R"), answer, now
+    )
+
+
 async def run(quick: bool) -> list[Measurement]:
     count = 2_000 if quick else 10_000
     rows: list[Measurement] = []
@@ -324,6 +370,19 @@ async def run(quick: bool) -> list[Measurement]:
         bare_url = f"sqlite+aiosqlite:///{Path(folder) / 'bare.db'}"
         figures = await measure(f"sqlite+aiosqlite:///{path}", count, path, bare_url)
         rows += rows_for("P1 RSVP (SQLite)", figures, goals=True)
+        counts = await statements_per_tap(f"sqlite+aiosqlite:///{Path(folder) / 'count.db'}")
+        worst = max(max(pair) for pair in counts.values())
+        rows.append(
+            Measurement(
+                "P1 RSVP (SQLite)",
+                "SQL statements per tap, 4 vs 40 members (known / new member)",
+                worst,
+                "",
+                "same, ≤ 3",
+                counts[4] == counts[40] and worst <= 3,
+                detail=f"4: {counts[4][0]} / {counts[4][1]}, 40: {counts[40][0]} / {counts[40][1]}",
+            )
+        )
         if await postgres.server_version() is None:
             return rows
         async with postgres.temporary_database("p1") as dsn:
