@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -119,9 +120,12 @@ def server(api: FakeTelegram) -> Iterator[FakeBotApiServer]:
         yield running
 
 
-@pytest.fixture
-def bot(server: FakeBotApiServer, api: FakeTelegram, tmp_path: Path) -> Iterator[BotProcess]:
-    process = BotProcess(
+Process = TypeVar("Process", bound=BotProcess)
+
+
+def running(kind: type[Process], server: FakeBotApiServer, api: FakeTelegram, tmp_path: Path):
+    """Start a bot of `kind` on a fresh SQLite file; stop it after, with a clean log."""
+    process = kind(
         server.base_url, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", tmp_path / "bot.log"
     )
     process.start(api)
@@ -129,3 +133,8 @@ def bot(server: FakeBotApiServer, api: FakeTelegram, tmp_path: Path) -> Iterator
     process.stop()
     log = process.log()
     assert "Traceback" not in log, log[-5000:]
+
+
+@pytest.fixture
+def bot(server: FakeBotApiServer, api: FakeTelegram, tmp_path: Path) -> Iterator[BotProcess]:
+    yield from running(BotProcess, server, api, tmp_path)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import COACH, GROUP, REPO, BotProcess
+from tests.e2e.conftest import COACH, GROUP, REPO, BotProcess, running
 from tests.fake_api import FakeTelegram
 from tests.fake_api.http_server import FakeBotApiServer
 
@@ -82,14 +82,7 @@ class WebhookBot(BotProcess):
 
 @pytest.fixture
 def hooked(server: FakeBotApiServer, api: FakeTelegram, tmp_path: Path) -> Iterator[WebhookBot]:
-    process = WebhookBot(
-        server.base_url, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", tmp_path / "bot.log"
-    )
-    process.start(api)
-    yield process
-    process.stop()
-    log = process.log()
-    assert "Traceback" not in log, log[-5000:]
+    yield from running(WebhookBot, server, api, tmp_path)
 
 
 def saved(api: FakeTelegram) -> list[str]:
