@@ -268,14 +268,15 @@ async def upcoming_answered(db: Database, user_id: int, now: datetime) -> list[i
         return list(rows.scalars())
 
 
-async def record_refresh(db: Database, session_id: int, read_at: datetime) -> None:
-    """The announcement now shows the answers committed up to `read_at`."""
+async def record_refreshes(db: Database, shown: dict[int, datetime]) -> None:
+    """Each session's announcement now shows the answers committed up to its instant."""
     async with db.sessions.begin() as session:
-        await session.execute(
-            update(Post)
-            .where(Post.session_id == session_id, Post.kind == ANNOUNCEMENT)
-            .values(edited_at=read_at)
-        )
+        for session_id, read_at in shown.items():
+            await session.execute(
+                update(Post)
+                .where(Post.session_id == session_id, Post.kind == ANNOUNCEMENT)
+                .values(edited_at=read_at)
+            )
 
 
 async def stale_announcements(db: Database, now: datetime) -> list[int]:

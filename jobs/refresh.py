@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 
 from telegram import Bot
 
@@ -22,6 +23,10 @@ from jobs.delivery import edit
 
 log = logging.getLogger(__name__)
 
+# How often what the announcements show is written down (posts.edited_at). Losing the
+# last few seconds of it in a crash only costs an edit that changes nothing at start-up.
+SAVE_PROGRESS_EVERY = 10.0
+
 
 class AnnouncementRefresher:
     def __init__(self, bot: Bot, services: Services, interval: float) -> None:
@@ -31,6 +36,8 @@ class AnnouncementRefresher:
         self._dirty: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
+        self._shown: dict[int, datetime] = {}  # session -> answers read up to, not yet saved
+        self._saved_at = time.monotonic()
 
     def mark(self, session_id: int) -> None:
         """Ask for the session's announcement to be brought up to date soon."""
@@ -72,7 +79,16 @@ class AnnouncementRefresher:
             render.announcement_keyboard(board, now),
         )
         if edited:
-            await rsvps.record_refresh(self._services.db, session_id, read_at)
+            self._shown[session_id] = read_at
+            if time.monotonic() - self._saved_at >= SAVE_PROGRESS_EVERY:
+                await self.save_progress()
+
+    async def save_progress(self) -> None:
+        """Record which answers each edited announcement shows, in one transaction."""
+        shown, self._shown = self._shown, {}
+        self._saved_at = time.monotonic()
+        if shown:
+            await rsvps.record_refreshes(self._services.db, shown)
 
     async def settle(self) -> None:
         """Wait until every pending refresh has run (used by tests)."""
@@ -91,3 +107,4 @@ class AnnouncementRefresher:
                 await self.refresh_now(session_id)
             except Exception:
                 log.exception("final refresh of session %s failed", session_id)
+        await self.save_progress()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import on_startup
+from bot import on_startup, on_stop
 from db import claims, rsvps, sessions
 from db.sessions import ANNOUNCEMENT
 from jobs import posts
@@ -281,6 +281,7 @@ async def test_an_answer_committed_just_before_a_stop_reaches_the_announcement_a
     await harness.settle()
     assert "Ann" in (harness.api.message(GROUP, message_id).plain_text or "")
     edits = len(harness.api.calls_of("editMessageText"))
+    await on_stop(harness.app)  # a clean stop records what the announcements show
     await on_startup(harness.app)  # nothing missed now: no further edit
     await harness.settle()
     assert len(harness.api.calls_of("editMessageText")) == edits
