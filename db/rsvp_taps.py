@@ -69,6 +69,7 @@ def _read_statement(lock: bool) -> Any:
             _sessions.c.cancelled_at,
             _groups.c.capacity,
             _groups.c.timezone,
+            _posts.c.id.label("announcement_claimed"),
             _posts.c.message_id.label("announced_as"),
             _mine.c.answer.label("my_answer"),
             _mine.c.guests.label("my_guests"),
@@ -226,7 +227,10 @@ def _apply(runner: _Runner, tap: Tap, rows: list[dict[str, Any]]) -> RsvpOutcome
     if not rows or rows[0]["group_id"] != tap.chat_id:
         return Refused(Refusal.WRONG_CHAT)
     first = rows[0]
-    if tap.message_id != first["announced_as"]:
+    # Claimed but not yet recorded: the announcement is being posted right now, and the
+    # message tapped is that only copy. Never claimed: no announcement has these buttons.
+    recording = first["announcement_claimed"] is not None and first["announced_as"] is None
+    if not recording and tap.message_id != first["announced_as"]:
         return Refused(Refusal.STALE_BUTTON)
     if first["cancelled_at"] is not None:
         return Refused(Refusal.CANCELLED)

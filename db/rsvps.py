@@ -15,7 +15,7 @@ from db.engine import Database
 from db.groups import load_group
 from db.members import remember
 from db.models import Group, Member, Post, Rsvp, Session
-from db.sessions import ANNOUNCEMENT, announcement_message_id, upcoming_row
+from db.sessions import ANNOUNCEMENT, upcoming_row
 from db.views import Board, Entry, Person, Refusal, Refused, RsvpOutcome
 from domain.rsvp import MAX_GUESTS, Allocation, Answer, Reply, allocate, promoted
 
@@ -40,8 +40,21 @@ async def _locked_session(
     group = await load_group(session, row.group_id)
     assert group is not None
     view = session_view(row, group)
-    if message_id is not None and message_id != await announcement_message_id(session, row):
-        raise Refused(Refusal.STALE_BUTTON, view)
+    if message_id is not None:
+        claimed = (
+            await session.execute(
+                select(Post.message_id).where(
+                    Post.session_id == row.id,
+                    Post.kind == ANNOUNCEMENT,
+                    Post.chat_id == row.group_id,
+                )
+            )
+        ).one_or_none()
+        # Claimed, id not yet recorded: the announcement is being posted right now, and
+        # the message tapped is that only copy. Never claimed: no announcement has these.
+        recording = claimed is not None and claimed.message_id is None
+        if not recording and (claimed is None or message_id != claimed.message_id):
+            raise Refused(Refusal.STALE_BUTTON, view)
     if row.cancelled_at is not None:
         raise Refused(Refusal.CANCELLED, view)
     if row.starts_at <= now:

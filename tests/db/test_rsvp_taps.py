@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
-from db import rsvps
+from db import claims, groups, rsvps, sessions
 from db.engine import Database
 from db.models import Member, Membership
 from db.rsvp_taps import Tap, TapWriter
-from db.views import Refused
+from db.sessions import ANNOUNCEMENT
+from db.views import Refusal, Refused
 from domain.rsvp import Answer, Reply, allocate, promoted
 from tests.db.helpers import ANNOUNCEMENT_MESSAGE, CHAT, NOW, runner, set_up_group
 
@@ -176,3 +177,19 @@ async def test_answers_written_by_the_fast_path_read_back_through_the_orm(
     board = await rsvps.board(db, session.id)
     assert board is not None
     assert board.entries[0].reply.in_since == NOW + timedelta(minutes=3)
+
+
+async def test_a_tap_while_the_announcement_is_being_recorded_counts(
+    db: Database, writer: TapWriter
+) -> None:
+    """Telegram shows the message before the bot has recorded its id: that copy is the one."""
+    await groups.ensure_group(db, CHAT, "Club", "Europe/London", NOW)
+    await groups.set_setting(db, CHAT, "day", "tue", NOW)
+    session = await sessions.next_session(db, CHAT, NOW)
+    assert await claims.claim(db, session.id, ANNOUNCEMENT, CHAT, NOW)  # sending, not recorded
+    outcome = await writer.answer(tap(session.id, 1, Answer.IN, 1))
+    assert outcome.going
+    await claims.record_sent(db, session.id, ANNOUNCEMENT, CHAT, ANNOUNCEMENT_MESSAGE, NOW)
+    with pytest.raises(Refused) as old:
+        await writer.answer(Tap(session.id, CHAT, 499, runner(2), Answer.IN, NOW))
+    assert old.value.reason is Refusal.STALE_BUTTON
