@@ -11,10 +11,11 @@ nothing due for two days). Realistic shape, seeded so every run builds the same 
 * every post of every past session is marked sent, as after a season of real use.
 
 The audit of report changes (`result_changes`) is never read by the measured views and
-is left empty. One extra small group (`SMALL_MEMBERS` members, `SMALL_WEEKS` weeks) is
-there to compare statement counts with. Rows are written in batches straight into the
-migrated schema: `executemany` on SQLite, `COPY` on PostgreSQL. Nothing is cached
-between runs.
+is left empty. Each member's best marks are derived with `domain.bests.marks`, as the
+application keeps them (`db.best_marks`). One extra small group (`SMALL_MEMBERS`
+members, `SMALL_WEEKS` weeks) is there to compare statement counts with. Rows are
+written in batches straight into the migrated schema: `executemany` on SQLite, `COPY`
+on PostgreSQL. Nothing is cached between runs.
 """
 
 from __future__ import annotations
@@ -32,10 +33,20 @@ from sqlalchemy import Boolean, Date, Float, Table
 from sqlalchemy.engine import Dialect, make_url
 
 from db.boards import NUDGE_ROUND, REPORT_PROMPT, RESULTS_BOARD
-from db.models import Group, Member, Membership, Post, RepTime, Result, Rsvp, Session
+from db.models import (
+    BestMark,
+    Group,
+    Member,
+    Membership,
+    Post,
+    RepTime,
+    Result,
+    Rsvp,
+    Session,
+)
 from db.sessions import ANNOUNCEMENT, REMINDER
 from db.types import UTCDateTime
-from domain import notation, schedule
+from domain import bests, notation, schedule
 from domain.report import Report
 from domain.splits_check import check_report
 
@@ -53,7 +64,7 @@ POST_KINDS = (ANNOUNCEMENT, REMINDER, REPORT_PROMPT, NUDGE_ROUND, RESULTS_BOARD)
 NAMES = ("Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo", "Kim", "Lee")
 TABLES: tuple[Table, ...] = tuple(
     model.__table__  # type: ignore[misc]
-    for model in (Group, Member, Membership, Session, Rsvp, Result, RepTime, Post)
+    for model in (Group, Member, Membership, Session, Rsvp, Result, RepTime, Post, BestMark)
 )
 
 
@@ -140,6 +151,8 @@ class Generator:
         else:
             self.season.groups.append(chat_id)
             self.season.members.extend(people)
+        # Each member's reports in the order run: (result id, start, what bests compare).
+        reports: dict[int, list[tuple[int, datetime, bests.SessionRecord]]] = {}
         for week in self._weeks(weeks):
             self.session_id += 1
             sid = self.session_id
@@ -153,38 +166,48 @@ class Generator:
                 at = starts + timedelta(hours=hours)
                 rows["posts"].append((self.post_id, sid, kind, chat_id, at, at, self.post_id))
             for user in people:
-                self._answer(rows, sid, starts, user, paces[user], shape)
+                report = self._answer(rows, sid, starts, user, paces[user], shape)
+                if report is not None:
+                    reports.setdefault(user, []).append(report)
+        for user, history in reports.items():
+            for index, mark in bests.marks(record for _, _, record in history):
+                rid, starts, _ = history[index]
+                rows["best_marks"].append((rid, user, starts, mark.distance_m, mark.shape, mark.ms))
 
     def _answer(
         self, rows: Rows, sid: int, starts: datetime, user: int, pace: float, shape: Shape
-    ) -> None:
+    ) -> tuple[int, datetime, bests.SessionRecord] | None:
+        """The member's answer and result; their report as bests see it, if they sent one."""
         rng = self.rng
         roll = rng.random()
         if roll >= 0.92:
-            return
+            return None
         answer = "in" if roll < 0.80 else "maybe" if roll < 0.85 else "out"
         answered = starts - timedelta(minutes=rng.randrange(60, 48 * 60))
         in_since = answered if answer == "in" else None
         rows["rsvps"].append((sid, user, answer, 0, in_since, answered))
         if answer != "in":
-            return
+            return None
         outcome = rng.random()
         if outcome >= 0.78:
-            return
+            return None
         self.result_id += 1
         rid = self.result_id
         reported = starts + timedelta(minutes=rng.randrange(90, 14 * 60))
         if outcome >= 0.75:
             rows["results"].append((rid, sid, user, "no_show", None, user, reported, reported))
-            return
+            return None
         skipped = rng.randrange(6) if rng.random() < 0.02 else None
         complete = shape.shape if skipped is None else None
         rows["results"].append((rid, sid, user, "reported", complete, user, reported, reported))
+        reps = []
         for position, distance in enumerate(shape.distances):
             ms = None
             if position != skipped and distance is not None:
                 ms = int(distance * pace * 100 * rng.uniform(0.96, 1.05))
             rows["rep_times"].append((rid, position, ms, distance, True))
+            reps.append(bests.RepTime(distance, ms))
+        return rid, starts, bests.SessionRecord(starts.date(), complete, tuple(reps))
 
 
 # Columns written per table, in the order the generator's tuples hold them.
@@ -210,6 +233,7 @@ COLUMNS = {
     ),
     "rep_times": ("result_id", "position", "ms", "distance_m", "for_bests"),
     "posts": ("id", "session_id", "kind", "chat_id", "claimed_at", "sent_at", "message_id"),
+    "best_marks": ("result_id", "user_id", "starts_at", "distance_m", "shape", "ms"),
 }  # fmt: skip
 
 

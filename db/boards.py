@@ -11,10 +11,10 @@ every runner handed out here says whether they are private; the texts decide.
 
 Queries are constant in number per call, whatever the number of runners: the session
 and its group, the answers, the results with their reps and members (one query), and
-the history the personal bests compare with (one query for everyone on the board). Each
-one is served by an index: `uq_results_session_id` (session_id, user_id),
-`pk_rep_times` (result_id, position), `pk_rsvps` (session_id, user_id),
-`ix_results_user` (user_id, session_id) and `ix_sessions_group_starts`.
+the bests the PBs compare with (one query for everyone on the board, from
+`db.best_marks`). Each one is served by an index: `uq_results_session_id` (session_id,
+user_id), `pk_rep_times` (result_id, position), `pk_rsvps` (session_id, user_id),
+`ix_best_marks_user` (user_id, starts_at) and `ix_sessions_group_starts`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db import best_marks
 from db.convert import group_settings, session_view
 from db.engine import Database
 from db.models import Group, Member, RepTime, Result, Rsvp, Session
@@ -311,74 +312,6 @@ def rebuild_checked(
     return Checked(splits, None, None, None, shape)
 
 
-async def _history(
-    session: AsyncSession, user_ids: Sequence[int], before: datetime
-) -> dict[int, list[bests.SessionRecord]]:
-    """What each runner's reports of sessions before `before` hold for `domain.bests`.
-
-    `find_bests` compares a report with the fastest earlier rep of each distance and the
-    best earlier average of each complete-set shape, each dated by the first day it was
-    run. So the database sums up each earlier report (one row per report and counted
-    distance, not one per rep: a season is thousands of reps), and each runner gets one
-    record per distance (their fastest rep) and one per shape (their best average):
-    `find_bests` gives exactly what it gives on every rep.
-    """
-    if not user_ids:
-        return {}
-    counted = case((RepTime.for_bests.is_(True), RepTime.distance_m))
-    rows = await session.execute(
-        select(
-            Result.id,
-            Result.user_id,
-            Result.shape,
-            Session.starts_at,
-            counted,
-            func.min(RepTime.ms),
-            func.sum(RepTime.ms),
-            func.count(RepTime.ms),
-            func.count(),
-        )
-        .join(Session, Session.id == Result.session_id)
-        .join(RepTime, RepTime.result_id == Result.id)
-        .where(
-            Result.user_id.in_(user_ids),
-            Result.status == REPORTED,
-            Session.starts_at < before,
-        )
-        .group_by(Result.id, Result.user_id, Result.shape, Session.starts_at, counted)
-    )
-    # result id -> user, shape, day, [total, timed reps, reps]
-    reports: dict[int, tuple[int, str | None, date, list[int]]] = {}
-    # (user, distance) -> fastest (ms, day); (user, shape) -> best average (ms, day)
-    fastest: dict[tuple[int, float], tuple[int, date]] = {}
-    for result_id, user_id, shape, starts_at, distance, quickest, total, timed, count in rows:
-        entry = reports.setdefault(result_id, (user_id, shape, starts_at.date(), [0, 0, 0]))
-        if distance is not None and quickest is not None:
-            key = (user_id, distance)
-            fastest[key] = min(fastest.get(key, (quickest, entry[2])), (quickest, entry[2]))
-        sums = entry[3]
-        sums[0] += int(total or 0)
-        sums[1] += timed
-        sums[2] += count
-    averages: dict[tuple[int, str], tuple[int, date]] = {}
-    for user_id, shape, day, (total, timed, count) in reports.values():
-        # A shape is stored only for complete sets; guard against a hand-edited row.
-        if shape is not None and timed == count:
-            # The set's average as domain.bests takes it: the mean rounded to the ms.
-            best = (round(total / timed), day)
-            averages[(user_id, shape)] = min(averages.get((user_id, shape), best), best)
-    # Only the best of each kind can be the "previous" a PB is measured against, and the
-    # earliest day wins a tie, as in domain.bests.
-    history: dict[int, list[bests.SessionRecord]] = {}
-    for (user_id, distance), (ms, day) in fastest.items():
-        record = bests.SessionRecord(day, None, (bests.RepTime(distance, ms),))
-        history.setdefault(user_id, []).append(record)
-    for (user_id, shape), (ms, day) in averages.items():
-        record = bests.SessionRecord(day, shape, (bests.RepTime(None, ms),))
-        history.setdefault(user_id, []).append(record)
-    return history
-
-
 class _Reported(NamedTuple):
     runner: Runner
     user_id: int
@@ -426,7 +359,9 @@ async def _results(session: AsyncSession, row: Session) -> tuple[list[_Reported]
 async def _board(session: AsyncSession, row: Session, group: Group, now: datetime) -> ResultsBoard:
     reps = workout_reps(row)
     results, no_shows = await _results(session, row)
-    history = await _history(session, [result.user_id for result in results], row.starts_at)
+    history = await best_marks.history_before(
+        session, [result.user_id for result in results], row.starts_at
+    )
     later = (
         await session.execute(
             select(func.count())

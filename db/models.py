@@ -231,6 +231,32 @@ class RepTime(Base):
     for_bests: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class BestMark(Base):
+    """A best as it stood from one report on (`domain.bests.marks`), so a results board
+    measures PBs against a handful of rows instead of every earlier rep.
+
+    Derived from `results` and `rep_times`: `db.best_marks` rewrites a runner's marks in
+    the transaction of every change to their results.
+    """
+
+    __tablename__ = "best_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    # When the report's session started (sessions with results are never moved).
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A distance best (the fastest rep over it) or an average best of a complete set.
+    distance_m: Mapped[float | None] = mapped_column(Float(precision=53))
+    shape: Mapped[str | None] = mapped_column(String(300))
+    ms: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        Index("ix_best_marks_user", "user_id", "starts_at"),
+        Index("ix_best_marks_result", "result_id"),
+    )
+
+
 class ResultChange(Base):
     """Audit of every change to a result: who changed whose times, when, and how."""
 

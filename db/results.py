@@ -2,8 +2,10 @@
 
 A report belongs to the group's latest session that has started and was not
 cancelled. Times are stored exactly (integer ms) with the rep they belong to;
-paces, averages and bests are computed from them, never stored twice.
-Every change is written to `result_changes`: who changed whose times, when.
+paces, averages and bests are computed from them. The one derived copy, the runner's
+best marks the results board compares with (`db.best_marks`), is rewritten in the
+transaction of every change. Every change is written to `result_changes`: who changed
+whose times, when.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import best_marks
 from db.convert import group_settings, session_view
 from db.engine import Database
 from db.groups import load_group
@@ -178,6 +181,7 @@ async def save_report(
                 {"splits": [s.ms for s in checked.splits], "total_ms": checked.total_ms},
             )
         )
+        await best_marks.rewrite(session, subject.user_id)
         return ReportSaved(target, checked, found, replaced=previous is not None)
 
 
@@ -206,6 +210,7 @@ async def undo_report(
         if not getattr(removed, "rowcount", 0):
             raise Refused(Refusal.NOTHING_TO_UNDO, session_view(row, group))
         session.add(_audit(row, subject_id, actor_id, "undo", now, None))
+        await best_marks.rewrite(session, subject_id)
         return session_view(row, group)
 
 
@@ -230,4 +235,5 @@ async def mark_no_show(
             )
         )
         session.add(_audit(row, subject.user_id, actor_id, "no_show", now, None))
+        await best_marks.rewrite(session, subject.user_id)
         return session_view(row, group)

@@ -99,6 +99,64 @@ class Bests:
     average: AverageBest | None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A best as it stood from one report on: strictly faster than every earlier one.
+
+    Either a distance best (``distance_m`` set: the report's fastest rep over it) or an
+    average best (``shape`` set: the mean of a complete set of that shape).
+    """
+
+    distance_m: float | None
+    shape: str | None
+    ms: int
+
+
+def marks(history: Iterable[SessionRecord]) -> list[tuple[int, Mark]]:
+    """The bests a history set, in order, each with the index of the report that set it.
+
+    ``history`` must be in the order the reports were run. The best before any report
+    is then the fastest mark of its kind set before it, dated by that report: exactly
+    what ``find_bests`` finds among every earlier rep. So a store can keep only marks
+    (a handful per runner and kind) and still date every PB as the full history would.
+    """
+    standing: dict[tuple[float | None, str | None], int] = {}
+    found: list[tuple[int, Mark]] = []
+    for index, record in enumerate(history):
+        kinds: list[tuple[tuple[float | None, str | None], int]] = [
+            ((distance, None), ms) for distance, ms in _fastest_reps(record.reps).items()
+        ]
+        if record.shape is not None:
+            kinds.append(((None, record.shape), _average(record.reps)))
+        for kind, ms in kinds:
+            if kind not in standing or ms < standing[kind]:
+                standing[kind] = ms
+                found.append((index, Mark(kind[0], kind[1], ms)))
+    return found
+
+
+def standing(marks_so_far: Iterable[tuple[date, Mark]]) -> list[SessionRecord]:
+    """The history ``find_bests`` needs, from the marks set before a report (dated by
+    the day they were set): the fastest of each kind, the earliest day on a tie."""
+    fastest: dict[tuple[float | None, str | None], tuple[int, date]] = {}
+    for day, mark in marks_so_far:
+        kind = (mark.distance_m, mark.shape)
+        fastest[kind] = min(fastest.get(kind, (mark.ms, day)), (mark.ms, day))
+    return [
+        SessionRecord(day, shape, (RepTime(distance, ms),))
+        for (distance, shape), (ms, day) in fastest.items()
+    ]
+
+
+def _fastest_reps(reps: Iterable[RepTime]) -> dict[float, int]:
+    """The fastest timed rep of each counted distance."""
+    fastest: dict[float, int] = {}
+    for rep in reps:
+        if rep.distance_m is not None and rep.ms is not None:
+            fastest[rep.distance_m] = min(fastest.get(rep.distance_m, rep.ms), rep.ms)
+    return fastest
+
+
 def session_record(checked: Checked, day: date) -> SessionRecord:
     """What to store of a checked report so later reports can be compared with it."""
     return SessionRecord(day, _complete_shape(checked), _rep_times(checked))

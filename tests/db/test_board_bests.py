@@ -1,26 +1,38 @@
 """The board's PBs are exactly what `domain.bests` finds in every earlier rep.
 
-`db.boards` hands `find_bests` a summary of each runner's history (the fastest rep per
-distance, the best average per shape) instead of every rep. This test keeps it honest:
-a few weeks of ladders, hills and flat reps, with ties and skipped reps, and for every
-board the PBs must equal those computed from every stored rep, as the board once did.
+`db.boards` hands `find_bests` the best marks of each runner (`db.best_marks`: the
+reports that set a best) instead of every rep. This test keeps it honest: a few weeks of
+ladders, hills and flat reps, with ties, skipped reps, replaced and undone reports and
+no-show marks, and for every board the PBs must equal those computed from every stored
+rep, as the board once did. The migration that created the marks must backfill exactly
+what the application keeps.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
+from alembic import command
 from sqlalchemy import select
 
-from db import boards
+from db import boards, results, sessions
 from db.engine import Database
-from db.models import RepTime, Result, Session
+from db.migrate import alembic_config
+from db.models import BestMark, RepTime, Result, Session
+from db.views import SessionView
 from domain import bests
-from tests.db.helpers import CHAT, NOW, set_up_group
-from tests.db.test_boards import report, week
+from domain.notation import parse_workout, workout_to_dict
+from domain.report import parse_report
+from tests.db.helpers import CHAT, NOW, OTHER_CHAT, runner, set_up_group
+from tests.db.test_boards import WORKOUT, report, week
 
 RUNNERS = (1, 2, 3, 4)
+COACH = 99
+THIRD_CHAT = -3003
 # Workouts and the split choices per rep (few choices, so ties happen).
 WORKOUTS = (
     ("6x800m @5K r90s", ["2:40", "2:41", "2:42", "x"]),
@@ -84,13 +96,15 @@ async def stored_reps(db: Database, session_id: int, user_id: int) -> list[board
         return [boards.StoredRep(*row) for row in rows.all()]
 
 
-async def test_board_bests_equal_those_found_in_every_earlier_rep(db: Database) -> None:
+async def a_season_of_reports(db: Database) -> list[SessionView]:
+    """Nine weeks of reports, with replaced and undone reports and no-show marks."""
     rng = random.Random(5)
     await set_up_group(db)
     at, held = NOW, []
     for number in range(9):
         notation, choices = WORKOUTS[number % len(WORKOUTS)]
         session = await week(db, at, ins=RUNNERS, notation=notation)
+        after = session.starts_at + timedelta(hours=2)
         for user_id in RUNNERS:
             if user_id == 1 and number % len(WORKOUTS) == 0:
                 # The same set twice, then a faster one: its PBs are measured against a
@@ -98,8 +112,20 @@ async def test_board_bests_equal_those_found_in_every_earlier_rep(db: Database) 
                 await report(db, session, user_id, ("2:41 " if number < 6 else "2:40 ") * 6)
             elif rng.random() < 0.85:
                 await report(db, session, user_id, splits(rng, notation, choices))
+                change = rng.random()
+                if change < 0.15:  # replaced by a corrected report
+                    await report(db, session, user_id, splits(rng, notation, choices))
+                elif change < 0.25:  # taken back
+                    await results.undo_report(db, CHAT, user_id, user_id, after)
+                elif change < 0.3:  # a coach's no-show mark replaces it
+                    await results.mark_no_show(db, CHAT, runner(user_id), COACH, after)
         held.append(session)
         at = session.starts_at + timedelta(hours=3)
+    return held
+
+
+async def test_board_bests_equal_those_found_in_every_earlier_rep(db: Database) -> None:
+    held = await a_season_of_reports(db)
     now = held[-1].starts_at + timedelta(days=1)
     compared = 0
     for session in held[2:]:
@@ -117,3 +143,67 @@ async def test_board_bests_equal_those_found_in_every_earlier_rep(db: Database) 
             assert shown.bests == bests.find_bests(history.get(user_id, []), counted)
             compared += 1
     assert compared >= 20
+
+
+async def stored_marks(db: Database) -> list[tuple[Any, ...]]:
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(
+                BestMark.user_id,
+                BestMark.result_id,
+                BestMark.starts_at,
+                BestMark.distance_m,
+                BestMark.shape,
+                BestMark.ms,
+            ).order_by(BestMark.user_id, BestMark.starts_at, BestMark.distance_m, BestMark.shape)
+        )
+        return [tuple(row) for row in rows]
+
+
+async def test_the_migration_backfills_the_marks_the_application_keeps(
+    db: Database, database_url: str
+) -> None:
+    await a_season_of_reports(db)
+    kept = await stored_marks(db)
+    assert len(kept) >= 10
+    config = alembic_config(database_url)
+    await asyncio.to_thread(command.downgrade, config, "0006")
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await stored_marks(db) == kept
+
+
+async def session_with_workout(db: Database, chat_id: int, at: datetime) -> SessionView:
+    session = await sessions.next_session(db, chat_id, at)
+    await sessions.set_workout(db, chat_id, WORKOUT, workout_to_dict(parse_workout(WORKOUT)), at)
+    return session
+
+
+async def report_in(db: Database, chat_id: int, session: SessionView, text: str) -> datetime:
+    after = session.starts_at + timedelta(hours=2)
+    await results.save_report(db, chat_id, runner(1), 1, parse_report(text), after)
+    return after
+
+
+@pytest.mark.parametrize("take_back", ["undo", "no_show"])
+async def test_a_report_taken_back_lets_a_later_one_in_another_group_stand_as_the_best(
+    db: Database, take_back: str
+) -> None:
+    """Marks are rewritten whole: a runner's reports in three clubs interleave in time."""
+    await set_up_group(db)  # Tuesdays
+    await set_up_group(db, OTHER_CHAT, ("day", "wed"))
+    await set_up_group(db, THIRD_CHAT, ("day", "thu"))
+    tuesday = await session_with_workout(db, CHAT, NOW)
+    wednesday = await session_with_workout(db, OTHER_CHAT, tuesday.starts_at)
+    thursday = await session_with_workout(db, THIRD_CHAT, wednesday.starts_at)
+    await report_in(db, CHAT, tuesday, "2:40 " * 6)
+    await report_in(db, OTHER_CHAT, wednesday, "2:42 " * 6)  # no PB: 2:40 stands
+    after = await report_in(db, THIRD_CHAT, thursday, "2:43 " * 6)
+    if take_back == "undo":
+        await results.undo_report(db, CHAT, 1, 1, after)
+    else:
+        await results.mark_no_show(db, CHAT, runner(1), COACH, after)
+
+    board = await boards.board_for(db, THIRD_CHAT, after)
+    assert board.session.id == thursday.id
+    # Measured against Wednesday's 2:42, now the best before it: no PB, not a first.
+    assert board.results[0].bests == bests.Bests((), None)

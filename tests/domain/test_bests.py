@@ -15,7 +15,9 @@ from domain.bests import (
     RepTime,
     SessionRecord,
     find_bests,
+    marks,
     session_record,
+    standing,
 )
 from domain.notation import Block, Distance, Rep, Workout, parse_workout
 from domain.report import parse_report
@@ -242,3 +244,79 @@ def test_a_rep_no_faster_than_before_is_never_a_best(
     for rep in bests.reps:
         assert rep.ms == min(run) and times[rep.index] == rep.ms
         assert not earlier or rep.ms < min(earlier)
+
+
+_SHAPES = st.sampled_from([None, "6x800m", "6x400m"])
+_RECORDS = st.lists(st.tuples(st.dates(), _DISTANCES, _TIMES, _SHAPES), max_size=12)
+
+
+def _ordered_history(
+    entries: list[tuple[date, float, list[int | None], str | None]],
+) -> list[SessionRecord]:
+    """Records in the order run; a shape only on complete sets, as stored."""
+    return [
+        SessionRecord(
+            day,
+            shape if all(ms is not None for ms in times) else None,
+            tuple(RepTime(distance, ms) for ms in times),
+        )
+        for day, distance, times, shape in sorted(entries, key=lambda entry: entry[0])
+    ]
+
+
+@given(_RECORDS, _DISTANCES, _TIMES, _SHAPES)
+def test_the_marks_before_a_report_find_the_bests_every_earlier_rep_finds(
+    entries: list[tuple[date, float, list[int | None], str | None]],
+    distance: float,
+    times: list[int | None],
+    shape: str | None,
+) -> None:
+    history = _ordered_history(entries)
+    checked = replace(_reps(distance, times), shape=shape)
+    found = marks(history)
+    for cut in range(len(history) + 1):
+        before = [(history[index].day, mark) for index, mark in found if index < cut]
+        summary = {_kind(record): (record.reps[0].ms, record.day) for record in standing(before)}
+        assert summary == _fastest_of_each_kind(history[:cut])
+        assert find_bests(standing(before), checked) == find_bests(history[:cut], checked)
+
+
+def _kind(record: SessionRecord) -> tuple[float | None, str | None]:
+    return (record.reps[0].distance_m if record.shape is None else None, record.shape)
+
+
+def _fastest_of_each_kind(
+    history: list[SessionRecord],
+) -> dict[tuple[float | None, str | None], tuple[int | None, date]]:
+    """The reference: every rep and every complete set's average, fastest first run."""
+    fastest: dict[tuple[float | None, str | None], tuple[int | None, date]] = {}
+    for record in history:
+        timed = [rep.ms for rep in record.reps if rep.ms is not None]
+        kinds: list[tuple[tuple[float | None, str | None], int | None]] = [
+            ((rep.distance_m, None), rep.ms) for rep in record.reps if rep.distance_m
+        ]
+        if record.shape is not None:
+            kinds.append(((None, record.shape), round(sum(timed) / len(timed))))
+        for kind, ms in kinds:
+            if ms is not None and (kind not in fastest or (ms, record.day) < fastest[kind]):
+                fastest[kind] = (ms, record.day)
+    return fastest
+
+
+def test_marks_keep_only_reports_that_beat_every_earlier_one() -> None:
+    history = [
+        _record(JAN, "2:40 " * 6),
+        _record(FEB, "2:42 " * 6),  # slower: no mark
+        _record(MAR, "2:41 2:39 2:41 2:41 2:41 2:41"),  # a faster 800 m, a slower average
+    ]
+    assert [(index, mark.distance_m, mark.shape, mark.ms) for index, mark in marks(history)] == [
+        (0, 800.0, None, 160_000),
+        (0, None, "6x800m", 160_000),
+        (2, 800.0, None, 159_000),
+    ]
+
+
+def test_a_tie_keeps_the_day_the_best_was_first_run() -> None:
+    history = [_record(JAN, "2:40 " * 6), _record(FEB, "2:40 " * 6)]
+    before = [(history[index].day, mark) for index, mark in marks(history)]
+    assert {record.day for record in standing(before)} == {JAN}
