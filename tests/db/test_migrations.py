@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.migrate import alembic_config
+from db.models import Base
 
 
 async def _scalar(url: str, sql: str) -> object:
@@ -38,3 +41,17 @@ async def test_upgrading_keeps_groups_and_fills_new_columns(database_url: str) -
     await asyncio.to_thread(command.upgrade, config, "head")
     assert await _scalar(database_url, "SELECT board_time FROM groups") == "09:00"
     assert await _scalar(database_url, "SELECT count(*) FROM results") == 0
+
+
+async def test_the_migrated_schema_is_the_models(database_url: str) -> None:
+    """Every model change came with its migration: Alembic finds nothing to add."""
+    await asyncio.to_thread(command.upgrade, alembic_config(database_url), "head")
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+    finally:
+        await engine.dispose()
+    assert differences == []
