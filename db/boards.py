@@ -356,12 +356,10 @@ async def _results(session: AsyncSession, row: Session) -> tuple[list[_Reported]
     return list(by_result.values()), len(no_shows)
 
 
-async def _board(session: AsyncSession, row: Session, group: Group, now: datetime) -> ResultsBoard:
-    reps = workout_reps(row)
-    results, no_shows = await _results(session, row)
-    history = await best_marks.history_before(
-        session, [result.user_id for result in results], row.starts_at
-    )
+async def _still_latest(session: AsyncSession, row: Session, now: datetime) -> bool:
+    """No later session of the group has started (so /report still goes to this one)."""
+    if row.cancelled_at is not None:
+        return False
     later = (
         await session.execute(
             select(func.count())
@@ -374,6 +372,15 @@ async def _board(session: AsyncSession, row: Session, group: Group, now: datetim
             )
         )
     ).scalar_one()
+    return later == 0
+
+
+async def _board(session: AsyncSession, row: Session, group: Group, latest: bool) -> ResultsBoard:
+    reps = workout_reps(row)
+    results, no_shows = await _results(session, row)
+    history = await best_marks.history_before(
+        session, [result.user_id for result in results], row.starts_at
+    )
     shown = []
     for result in results:
         checked = rebuild_checked(reps, result.reps, result.shape)
@@ -384,7 +391,7 @@ async def _board(session: AsyncSession, row: Session, group: Group, now: datetim
         group=group_settings(group),
         session=session_view(row, group),
         board_at=board_time(row, group),
-        latest=later == 0 and row.cancelled_at is None,
+        latest=latest,
         going=await _going(session, row, group),
         results=tuple(shown),
         no_shows=no_shows,
@@ -397,7 +404,8 @@ async def results_board(db: Database, session_id: int, now: datetime) -> Results
         found = await _session_and_group(session, session_id)
         if found is None:
             return None
-        return await _board(session, found[0], found[1], now)
+        row, group = found
+        return await _board(session, row, group, await _still_latest(session, row, now))
 
 
 async def board_for(
@@ -417,15 +425,15 @@ async def board_for(
             row = await _latest_started(session, chat_id, now)
             if row is None:
                 raise BoardRefused(NoBoard.NO_SESSION)
-        else:
-            if on_date > schedule.local_date(now, group.timezone):
-                raise BoardRefused(NoBoard.NOT_YET)
-            row = await _session_on(session, group, on_date)
-            if row.starts_at > now:
-                raise BoardRefused(NoBoard.NOT_YET, session_view(row, group))
-            if row.cancelled_at is not None:
-                raise BoardRefused(NoBoard.CANCELLED, session_view(row, group))
-        return await _board(session, row, group, now)
+            return await _board(session, row, group, latest=True)
+        if on_date > schedule.local_date(now, group.timezone):
+            raise BoardRefused(NoBoard.NOT_YET)
+        row = await _session_on(session, group, on_date)
+        if row.starts_at > now:
+            raise BoardRefused(NoBoard.NOT_YET, session_view(row, group))
+        if row.cancelled_at is not None:
+            raise BoardRefused(NoBoard.CANCELLED, session_view(row, group))
+        return await _board(session, row, group, await _still_latest(session, row, now))
 
 
 async def _session_on(session: AsyncSession, group: Group, on_date: date) -> Session:
