@@ -145,19 +145,20 @@ async def test_board_bests_equal_those_found_in_every_earlier_rep(db: Database) 
     assert compared >= 20
 
 
-async def stored_marks(db: Database) -> list[tuple[Any, ...]]:
+async def stored_marks(db: Database, user_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """The best marks kept (of some runners, or of everyone), in a stable order."""
+    query = select(
+        BestMark.user_id,
+        BestMark.result_id,
+        BestMark.starts_at,
+        BestMark.distance_m,
+        BestMark.shape,
+        BestMark.ms,
+    ).order_by(BestMark.user_id, BestMark.starts_at, BestMark.distance_m, BestMark.shape)
+    if user_ids is not None:
+        query = query.where(BestMark.user_id.in_(user_ids))
     async with db.sessions() as session:
-        rows = await session.execute(
-            select(
-                BestMark.user_id,
-                BestMark.result_id,
-                BestMark.starts_at,
-                BestMark.distance_m,
-                BestMark.shape,
-                BestMark.ms,
-            ).order_by(BestMark.user_id, BestMark.starts_at, BestMark.distance_m, BestMark.shape)
-        )
-        return [tuple(row) for row in rows]
+        return [tuple(row) for row in await session.execute(query)]
 
 
 async def test_the_migration_backfills_the_marks_the_application_keeps(
