@@ -18,16 +18,17 @@ Definitions (the coach's /attendance and the attendance CSV use these):
 Four queries per call, whatever the season's length: the sessions (by
 `ix_sessions_group_starts`), the In answers and the results of those sessions (by the
 session-leading primary key of `rsvps` and unique key of `results`), and the names of
-the members found there (by primary key).
+the members with a status there (by primary key).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import null, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.boards import MEMBER_COLUMNS, NO_SHOW, REPORTED, Runner, runner_of
 from db.convert import group_settings
@@ -38,6 +39,7 @@ from domain import schedule
 from domain.rsvp import Answer, Reply, allocate
 
 ATTENDED = "attended"  # answered In with a place, no result
+CAME = (REPORTED, ATTENDED)
 FIRST_SEASON = 2000
 
 
@@ -94,48 +96,80 @@ async def season_sessions(
     return [(session_id, starts_at) for session_id, starts_at in rows]
 
 
-async def _statuses(
-    session: AsyncSession, group: Group, ids: list[int]
-) -> tuple[dict[int, dict[int, str]], dict[int, Runner]]:
-    """Per session, each member's status (reported, no_show or attended), and the members.
+async def _marks(
+    connection: AsyncConnection, capacity: int | None, ids: list[int]
+) -> dict[int, dict[int, str]]:
+    """Per member, their status (reported, no_show or attended) in each session they have one.
 
-    Plain columns rather than ORM objects (a season holds thousands of answers), and each
-    member's name is read once.
+    A session where anybody has a status is held, so each of these counts. A season holds
+    thousands of rows: they are read through the connection, one at a time, because an
+    ORM result holds them all at once, and that many live objects set off the garbage
+    collector's full passes (tens of ms each on the benchmark machine).
     """
-    statuses: dict[int, dict[int, str]] = {session_id: {} for session_id in ids}
-    if not ids:
-        return statuses, {}
-    # When members said In decides who has a place only when places are limited: without
-    # a capacity those times (thousands in a season) are not read.
-    queued = group.capacity is not None
-    answers = await session.execute(
-        select(
-            Rsvp.session_id,
-            Rsvp.user_id,
-            Rsvp.guests,
-            Rsvp.in_since if queued else null(),
-            Rsvp.guests_since if queued else null(),
-        ).where(Rsvp.session_id.in_(ids), Rsvp.answer == Answer.IN)
+    marks: dict[int, dict[int, str]] = {}
+    for session_id, user_id in await _placed(connection, capacity, ids):
+        marks.setdefault(user_id, {})[session_id] = ATTENDED
+    results = await connection.execute(
+        select(Result.session_id, Result.user_id, Result.status).where(
+            Result.session_id.in_(ids), Result.status.in_((REPORTED, NO_SHOW))
+        )
+    )
+    for session_id, user_id, status in results:
+        marks.setdefault(user_id, {})[session_id] = status
+    return marks
+
+
+async def _placed(
+    connection: AsyncConnection, capacity: int | None, ids: list[int]
+) -> Iterable[tuple[int, int]]:
+    """(session, member) of each In answer with a place.
+
+    Without a capacity every In has one: the answer times (thousands in a season) are
+    not read and no allocation is built.
+    """
+    answered_in = (Rsvp.session_id.in_(ids), Rsvp.answer == Answer.IN)
+    if capacity is None:
+        placed = select(Rsvp.session_id, Rsvp.user_id).where(*answered_in)
+        return await connection.execute(placed)
+    answers = await connection.execute(
+        select(Rsvp.session_id, Rsvp.user_id, Rsvp.guests, Rsvp.in_since, Rsvp.guests_since).where(
+            *answered_in
+        )
     )
     replies: dict[int, list[Reply]] = {}
     for session_id, user_id, guests, in_since, guests_since in answers:
         replies.setdefault(session_id, []).append(
             Reply(user_id, Answer.IN, guests, in_since, guests_since)
         )
-    for session_id, session_replies in replies.items():
-        for seat in allocate(session_replies, group.capacity).going:
-            if seat.guest == 0:
-                statuses[session_id][seat.user_id] = ATTENDED
-    results = await session.execute(
-        select(Result.session_id, Result.user_id, Result.status).where(Result.session_id.in_(ids))
+    return [
+        (session_id, seat.user_id)
+        for session_id, session_replies in replies.items()
+        for seat in allocate(session_replies, capacity).going
+        if seat.guest == 0
+    ]
+
+
+async def _runners(connection: AsyncConnection, user_ids: Iterable[int]) -> dict[int, Runner]:
+    """The members, each read once."""
+    people = await connection.execute(select(*MEMBER_COLUMNS).where(Member.user_id.in_(user_ids)))
+    return {person.user_id: runner_of(person) for person in people}
+
+
+def _member(runner: Runner, marks: dict[int, str], held: list[int]) -> MemberAttendance:
+    """One member's tally from their marks; `held` is the held sessions, oldest first."""
+    statuses = list(marks.values())
+    streak = 0
+    for session_id in reversed(held):
+        if marks.get(session_id) not in CAME:
+            break
+        streak += 1
+    return MemberAttendance(
+        runner=runner,
+        attended=statuses.count(REPORTED) + statuses.count(ATTENDED),
+        reported=statuses.count(REPORTED),
+        no_shows=statuses.count(NO_SHOW),
+        streak=streak,
     )
-    seen = {reply.user_id for session_replies in replies.values() for reply in session_replies}
-    for session_id, user_id, status in results:
-        seen.add(user_id)
-        if status in (REPORTED, NO_SHOW):
-            statuses[session_id][user_id] = status
-    people = await session.execute(select(*MEMBER_COLUMNS).where(Member.user_id.in_(seen)))
-    return statuses, {person.user_id: runner_of(person) for person in people}
 
 
 async def season_attendance(
@@ -150,28 +184,14 @@ async def season_attendance(
             return None
         year = year if year is not None else season_year(now, group.timezone)
         rows = await season_sessions(session, group, year, now)
-        statuses, runners = await _statuses(session, group, [session_id for session_id, _ in rows])
-    held = [(session_id, starts_at) for session_id, starts_at in rows if statuses[session_id]]
-    tally: list[MemberAttendance] = []
-    for user_id, runner in runners.items():
-        marks = [statuses[session_id].get(user_id) for session_id, _ in held]
-        if not any(marks):
-            continue  # only ever on a waitlist
-        came = [mark in (REPORTED, ATTENDED) for mark in marks]
-        streak = 0
-        for attended in reversed(came):
-            if not attended:
-                break
-            streak += 1
-        tally.append(
-            MemberAttendance(
-                runner=runner,
-                attended=sum(came),
-                reported=marks.count(REPORTED),
-                no_shows=marks.count(NO_SHOW),
-                streak=streak,
-            )
-        )
+        ids = [session_id for session_id, _ in rows]
+        connection = await session.connection()
+        marks = await _marks(connection, group.capacity, ids) if ids else {}
+        runners = await _runners(connection, marks) if marks else {}
+    held_ids = set[int]().union(*marks.values())
+    held = [(session_id, starts_at) for session_id, starts_at in rows if session_id in held_ids]
+    held_order = [session_id for session_id, _ in held]
+    tally = [_member(runner, marks[user_id], held_order) for user_id, runner in runners.items()]
     tally.sort(
         key=lambda m: (
             -m.attended,
