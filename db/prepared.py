@@ -39,9 +39,12 @@ class Prepared:
         ]
         columns = list(getattr(statement, "selected_columns", ()))
         self._labels = [column.key for column in columns]
-        self._result: list[Processor] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
-        ]
+        self._types = [column.type.dialect_impl(dialect) for column in columns]
+        self._dialect = dialect
+        # The columns that need converting, with their conversion. Some drivers' conversions
+        # depend on the type the database reports for a column (asyncpg's floats): known
+        # from the first result, as SQLAlchemy does per result.
+        self._convert: list[tuple[str, Callable[[Any], Any]]] | None = None
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         out = []
@@ -53,14 +56,22 @@ class Prepared:
     def rows(self, cursor: Any, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Run a SELECT; each row as {label: converted value}."""
         cursor.execute(self.sql, self.parameters(values))
-        labels, processors = self._labels, self._result
-        return [
-            {
-                label: process(value) if process is not None else value
-                for label, process, value in zip(labels, processors, raw, strict=True)
-            }
-            for raw in cursor.fetchall()
-        ]
+        if self._convert is None:
+            described = [column[1] for column in cursor.description]
+            self._convert = [
+                (label, process)
+                for label, kind, type_code in zip(self._labels, self._types, described, strict=True)
+                if (process := kind.result_processor(self._dialect, type_code)) is not None
+            ]
+        rows = []
+        for raw in cursor.fetchall():
+            row = dict(zip(self._labels, raw, strict=True))
+            for label, process in self._convert:
+                value = row[label]
+                if value is not None:  # NULL stays None, as in parameters()
+                    row[label] = process(value)
+            rows.append(row)
+        return rows
 
     def run(self, cursor: Any, values: Mapping[str, Any]) -> None:
         cursor.execute(self.sql, self.parameters(values))

@@ -17,6 +17,10 @@ on the DB-API cursor (`db.prepared`): taps are applied in batches
 each batch in one worker thread on a plain sqlite3 connection (one thread hop
 per batch instead of one per statement); PostgreSQL runs it on asyncpg
 through the async engine's `run_sync`.
+
+The announcement refresher reads each board through the writer too
+(`TapWriter.board`): on SQLite in the same thread, between batches and outside
+any transaction, so an edit never holds the write lock a batch is waiting for.
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db import rsvps
 from db.engine import is_sqlite, make_sync_sqlite_engine
 from db.group_commit import GroupCommit
 from db.models import Group, Member, Post, Rsvp, Session
 from db.prepared import Prepared
 from db.sessions import ANNOUNCEMENT
-from db.views import Person, Refusal, Refused, RsvpOutcome
+from db.views import Board, Person, Refusal, Refused, RsvpOutcome
 from domain.rsvp import Answer, Reply, allocate, promoted
 
 
@@ -156,12 +161,13 @@ def _upsert_answer(dialect: str) -> Any:
 
 
 class _Statements:
-    """The three statements, compiled once for one database (db.prepared)."""
+    """The three statements, and the announcement's board, compiled once (db.prepared)."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.read = Prepared(_read_statement(lock=dialect.name == "postgresql"), dialect)
         self.upsert_member = Prepared(_upsert_member(dialect.name), dialect)
         self.upsert_answer = Prepared(_upsert_answer(dialect.name), dialect)
+        self.board = Prepared(rsvps.BOARD, dialect)
 
 
 class _Runner:
@@ -320,6 +326,24 @@ class TapWriter:
         """The outcome of the tap, committed; raises Refused when it was refused."""
         return await self._commits.submit(tap)
 
+    async def board(self, session_id: int) -> Board | None:
+        """What the session's announcement should show, as committed now (db.rsvps.BOARD).
+
+        For the refresher, which reads this for every edit: on SQLite it runs in the
+        writer thread between batches, on a plain connection outside any transaction (one
+        statement is one snapshot), so it sees every batch committed before it and takes
+        no lock a batch would wait for (a transaction here would: BEGIN IMMEDIATE).
+        """
+        values = {"session": session_id}
+        if self._sync_engine is not None:
+            rows = await asyncio.get_running_loop().run_in_executor(
+                self._thread, _read_sqlite, self._sync_engine, self._statements.board, values
+            )
+        else:
+            async with self._async_engine.connect() as connection:
+                rows = await connection.run_sync(_read, self._statements.board, values)
+        return rsvps.board_from_rows(rows)
+
     @property
     def batches(self) -> int:
         return self._commits.batches
@@ -338,6 +362,32 @@ class TapWriter:
             self._thread.shutdown(wait=True)
         if self._sync_engine is not None:
             self._sync_engine.dispose()
+
+
+def _read_sqlite(
+    engine: Engine, statement: Prepared, values: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """In the writer thread: one SELECT on the DB-API connection, in autocommit mode."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            return statement.rows(cursor, values)
+        finally:
+            cursor.close()
+    finally:
+        connection.close()
+
+
+def _read(
+    connection: Connection, statement: Prepared, values: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """PostgreSQL: one SELECT on the connection's asyncpg cursor (through run_sync)."""
+    cursor = connection.connection.cursor()
+    try:
+        return statement.rows(cursor, values)
+    finally:
+        cursor.close()
 
 
 def _write_sqlite(

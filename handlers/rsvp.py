@@ -40,7 +40,8 @@ async def _after_change(context: BotContext, outcome: RsvpOutcome) -> None:
         services.refresher.mark(outcome.session_id)
     if not outcome.promoted:
         return
-    board = await rsvps.board(services.db, outcome.session_id)
+    assert services.taps is not None
+    board = await services.taps.board(outcome.session_id)
     if board is not None:
         session, group = board.session, board.group
         await tell(

@@ -65,8 +65,11 @@ class AnnouncementRefresher:
             self._tasks.pop(session_id, None)
 
     async def refresh_now(self, session_id: int) -> None:
+        taps = self._services.taps
+        assert taps is not None
         read_at = self._services.now()
-        board = await rsvps.board(self._services.db, session_id)
+        # Read by the tap writer: no lock a batch of taps would wait for (db.rsvp_taps).
+        board = await taps.board(session_id)
         if board is None or board.announcement_message_id is None:
             return
         now = self._services.now()

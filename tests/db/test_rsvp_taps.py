@@ -13,11 +13,13 @@ import pytest
 from sqlalchemy import Engine, event, select
 
 from db import claims, groups, rsvps, sessions
-from db.engine import Database
-from db.models import Member, Membership
+from db.convert import group_settings, person, session_view
+from db.engine import Database, is_sqlite
+from db.models import Group, Member, Membership, Rsvp, Session
 from db.rsvp_taps import Tap, TapWriter
 from db.sessions import ANNOUNCEMENT
 from db.views import Refusal, Refused
+from domain.notation import parse_workout, workout_to_dict
 from domain.rsvp import Answer, Reply, allocate, promoted
 from tests.db.helpers import ANNOUNCEMENT_MESSAGE, CHAT, NOW, runner, set_up_group
 
@@ -193,3 +195,69 @@ async def test_a_tap_while_the_announcement_is_being_recorded_counts(
     with pytest.raises(Refused) as old:
         await writer.answer(Tap(session.id, CHAT, 499, runner(2), Answer.IN, NOW))
     assert old.value.reason is Refusal.STALE_BUTTON
+
+
+async def test_the_writer_reads_every_announcement_the_state_the_orm_holds(
+    db: Database, writer: TapWriter
+) -> None:
+    """TapWriter.board (what the refresher edits announcements with) against the ORM's rows."""
+    settings = [("capacity", "2"), ("guests", "on"), ("place", "Track"), ("location", "51.5,-0.12")]
+    session = await set_up_group(db, CHAT, *settings)
+    await sessions.set_workout(db, CHAT, "6x800m", workout_to_dict(parse_workout("6x800m")), NOW)
+    for user, answer in ((1, Answer.IN), (2, Answer.MAYBE), (3, Answer.IN), (4, Answer.IN)):
+        await writer.answer(tap(session.id, user, answer, user))
+    await rsvps.change_guests(
+        db, session.id, CHAT, ANNOUNCEMENT_MESSAGE, runner(1), 1, NOW + timedelta(minutes=5)
+    )
+    await rsvps.answer_next(db, CHAT, runner(5), Answer.OUT, NOW + timedelta(minutes=6), "away")
+    board = await writer.board(session.id)
+    assert board is not None
+    async with db.sessions() as read:
+        row = await read.get(Session, session.id)
+        group = await read.get(Group, CHAT)
+        answers = await read.execute(
+            select(Rsvp, Member)
+            .join(Member, Member.user_id == Rsvp.user_id)
+            .where(Rsvp.session_id == session.id)
+            .order_by(Rsvp.updated_at, Rsvp.user_id)
+        )
+        expected = [
+            (person(m), rsvp.user_id, rsvp.answer, rsvp.guests, rsvp.note)
+            for rsvp, m in answers.all()
+        ]
+    assert row is not None and group is not None
+    assert board.group == group_settings(group) and board.group.latitude == 51.5
+    assert board.session == session_view(row, group) and board.session.workout is not None
+    assert board.announcement_message_id == ANNOUNCEMENT_MESSAGE
+    shown = [
+        (e.person, e.reply.user_id, e.reply.answer, e.reply.guests, e.note) for e in board.entries
+    ]
+    assert shown == expected and [user for _, user, *_ in shown] == [2, 3, 4, 1, 5]
+    assert [(s.user_id, s.guest) for s in board.allocation.waitlist] == [(4, 0), (1, 1)]
+    assert board == await rsvps.board(db, session.id)
+
+
+async def test_the_board_of_a_session_nobody_answered_or_of_none(
+    db: Database, writer: TapWriter
+) -> None:
+    session = await set_up_group(db)
+    board = await writer.board(session.id)
+    assert board is not None and board.entries == () and board.allocation.going == ()
+    assert board.announcement_message_id == ANNOUNCEMENT_MESSAGE
+    assert board == await rsvps.board(db, session.id)
+    assert await writer.board(session.id + 1000) is None
+    assert await rsvps.board(db, session.id + 1000) is None
+
+
+async def test_the_board_read_takes_no_lock_a_batch_of_taps_would_wait_for(
+    db: Database, writer: TapWriter, statements: list[str], database_url: str
+) -> None:
+    """On SQLite every transaction begins IMMEDIATE (the write lock): the read opens none."""
+    if not is_sqlite(database_url):
+        pytest.skip("SQLite's write lock")
+    session = await set_up_group(db)
+    await writer.answer(tap(session.id, 1, Answer.IN, 1))
+    statements.clear()
+    board = await writer.board(session.id)
+    assert board is not None and len(board.entries) == 1
+    assert [statement.split()[0] for statement in statements] == ["SELECT"]
