@@ -18,14 +18,20 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import BestMark, RepTime, Result, Session
+from db.models import BestMark, Member, RepTime, Result, Session
 from domain import bests
 
 REPORTED = "reported"  # the status of a result with splits (db.results)
 
 
 async def rewrite(session: AsyncSession, user_id: int) -> None:
-    """Recompute the runner's marks from all their reported reps, oldest report first."""
+    """Recompute the runner's marks from all their reported reps, oldest report first.
+
+    The member's row is locked first: under PostgreSQL's READ COMMITTED two concurrent
+    rewrites for one runner (reports in two clubs at once) would otherwise each delete
+    what they saw and both keep their own marks. (SQLite writers are serialised anyway.)
+    """
+    await session.execute(select(Member.user_id).where(Member.user_id == user_id).with_for_update())
     rows = await session.execute(
         select(
             Result.id,

@@ -19,7 +19,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from db import boards, results, sessions
+from db import best_marks, boards, results, sessions
 from db.engine import Database
 from db.migrate import alembic_config
 from db.models import BestMark, RepTime, Result, Session
@@ -208,3 +208,24 @@ async def test_a_report_taken_back_lets_a_later_one_in_another_group_stand_as_th
     assert board.session.id == thursday.id
     # Measured against Wednesday's 2:42, now the best before it: no PB, not a first.
     assert board.results[0].bests == bests.Bests((), None)
+
+
+async def test_rewrites_of_one_runner_wait_for_each_other(db: Database, database_url: str) -> None:
+    """Two transactions rewriting one runner's marks never both keep theirs: the second
+    waits for the first (PostgreSQL; SQLite serialises every writer anyway)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writers are serialised by BEGIN IMMEDIATE")
+    await a_season_of_reports(db)
+    kept = await stored_marks(db)
+
+    async def rewrite_alone() -> None:
+        async with db.sessions.begin() as session:
+            await best_marks.rewrite(session, RUNNERS[0])
+
+    async with db.sessions.begin() as first:
+        await best_marks.rewrite(first, RUNNERS[0])
+        second = asyncio.create_task(rewrite_alone())
+        await asyncio.sleep(0.3)
+        assert not second.done()  # waiting for the member's row
+    await second
+    assert await stored_marks(db) == kept
