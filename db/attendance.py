@@ -30,10 +30,10 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from db.boards import MEMBER_COLUMNS, NO_SHOW, REPORTED, Runner, runner_of
+from db.boards import MEMBER_COLUMNS, Runner, runner_of
 from db.convert import group_settings
 from db.engine import Database
-from db.models import Group, Member, Result, Rsvp, Session
+from db.models import NO_SHOW, REPORTED, Group, Member, Result, Rsvp, Session
 from db.views import GroupSettings
 from domain import schedule
 from domain.rsvp import Answer, Reply, allocate

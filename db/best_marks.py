@@ -18,10 +18,8 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import BestMark, Member, RepTime, Result, Session
+from db.models import REPORTED, BestMark, Member, RepTime, Result, Session
 from domain import bests
-
-REPORTED = "reported"  # the status of a result with splits (db.results)
 
 
 async def rewrite(session: AsyncSession, user_id: int) -> None:

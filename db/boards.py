@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from db import best_marks
 from db.convert import group_settings, session_view
 from db.engine import Database
-from db.models import Group, Member, RepTime, Result, Rsvp, Session
+from db.models import NO_SHOW, REPORTED, Group, Member, RepTime, Result, Rsvp, Session
 from db.sql import chunks
 from db.views import GroupSettings, Person, SessionView
 from domain import bests, schedule
@@ -40,9 +40,6 @@ from domain.notation import workout_from_dict
 from domain.rsvp import Answer, Reply, allocate
 from domain.splits_check import Checked, CheckedSplit
 from domain.workout import Rep, flatten_reps
-
-REPORTED = "reported"  # the statuses of db.results
-NO_SHOW = "no_show"
 
 # Post kinds (rows in `posts`, claimed before sending).
 REPORT_PROMPT = "report_prompt"  # the group's "How did it go?" at the end of the session

@@ -19,9 +19,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from db.attendance import SeasonAttendance, season_range
-from db.boards import REPORTED
 from db.engine import Database
-from db.models import Group, Member, RepTime, Result, Session
+from db.models import REPORTED, Group, Member, RepTime, Result, Session
 from db.views import Person
 from domain import schedule
 

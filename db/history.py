@@ -19,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import Database
 from db.members import remember
-from db.models import Group, Member, RepTime, Result, Session
+from db.models import REPORTED, Group, Member, RepTime, Result, Session
 from db.races import RaceBenchmark, race_benchmarks
-from db.results import REPORTED
 from db.views import Person
 from domain import schedule, stats
 from domain.splits_check import Checked, CheckedSplit

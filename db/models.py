@@ -189,6 +189,11 @@ class Post(Base):
     __table_args__ = (UniqueConstraint("session_id", "kind", "chat_id"),)
 
 
+# Result.status: splits given, or a coach's mark that a member who said In did not come.
+REPORTED = "reported"
+NO_SHOW = "no_show"
+
+
 class Result(Base):
     """One runner's report for one session (or a coach's no-show mark)."""
 

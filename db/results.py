@@ -22,16 +22,13 @@ from db.convert import group_settings, session_view
 from db.engine import Database
 from db.groups import load_group
 from db.members import remember
-from db.models import Group, RepTime, Result, ResultChange, Session
+from db.models import NO_SHOW, REPORTED, Group, RepTime, Result, ResultChange, Session
 from db.views import GroupSettings, Person, Refusal, Refused, SessionView
 from domain import bests, schedule
 from domain.notation import workout_from_dict
 from domain.report import Report
 from domain.splits_check import Checked, check_report
 from domain.workout import Workout
-
-REPORTED = "reported"
-NO_SHOW = "no_show"
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ from db.engine import is_sqlite, make_sync_sqlite_engine
 from db.group_commit import GroupCommit
 from db.models import Group, Member, Post, Rsvp, Session
 from db.prepared import Prepared
-from db.sessions import ANNOUNCEMENT
 from db.views import Board, Person, Refusal, Refused, RsvpOutcome
 from domain.rsvp import Answer, Reply, allocate, promoted
 
@@ -98,15 +97,7 @@ def _read_statement(lock: bool) -> Any:
             _names.c.private.label("their_private"),
         )
         .select_from(
-            _sessions.join(_groups, _groups.c.chat_id == _sessions.c.group_id)
-            .outerjoin(
-                _posts,
-                and_(
-                    _posts.c.session_id == _sessions.c.id,
-                    _posts.c.kind == ANNOUNCEMENT,
-                    _posts.c.chat_id == _sessions.c.group_id,
-                ),
-            )
+            rsvps.announced_session(_posts)
             .outerjoin(
                 _mine,
                 and_(_mine.c.session_id == _sessions.c.id, _mine.c.user_id == bindparam("user")),

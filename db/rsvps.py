@@ -204,6 +204,21 @@ _sessions, _groups = Session.__table__, Group.__table__
 _announcement = Post.__table__.alias("announcement")
 _answers, _names = Rsvp.__table__, Member.__table__
 
+
+def announced_session(announcement: Any) -> Any:
+    """Sessions with their group and, when there is one, their announcement's `posts`
+    row (`announcement`: an alias of posts): what every tap and board statement starts
+    from."""
+    return _sessions.join(_groups, _groups.c.chat_id == _sessions.c.group_id).outerjoin(
+        announcement,
+        and_(
+            announcement.c.session_id == _sessions.c.id,
+            announcement.c.kind == ANNOUNCEMENT,
+            announcement.c.chat_id == _sessions.c.group_id,
+        ),
+    )
+
+
 # Everything an announcement shows in one statement (so one consistent snapshot without
 # a transaction): the session, its group, its announcement's message id, and one row per
 # answer with the member's name (a single row with empty answer columns when nobody has
@@ -227,15 +242,7 @@ BOARD = (
         _names.c.private,
     )
     .select_from(
-        _sessions.join(_groups, _groups.c.chat_id == _sessions.c.group_id)
-        .outerjoin(
-            _announcement,
-            and_(
-                _announcement.c.session_id == _sessions.c.id,
-                _announcement.c.kind == ANNOUNCEMENT,
-                _announcement.c.chat_id == _sessions.c.group_id,
-            ),
-        )
+        announced_session(_announcement)
         .outerjoin(_answers, _answers.c.session_id == _sessions.c.id)
         # Every answer has its member (foreign key); joined flat, SQLite uses the indexes.
         .outerjoin(_names, _names.c.user_id == _answers.c.user_id)

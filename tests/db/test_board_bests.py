@@ -22,7 +22,7 @@ from sqlalchemy import select
 from db import best_marks, boards, results, sessions
 from db.engine import Database
 from db.migrate import alembic_config
-from db.models import BestMark, RepTime, Result, Session
+from db.models import REPORTED, BestMark, RepTime, Result, Session
 from db.views import SessionView
 from domain import bests
 from domain.notation import parse_workout, workout_to_dict
@@ -67,7 +67,7 @@ async def every_rep_history(
             .join(RepTime, RepTime.result_id == Result.id)
             .where(
                 Result.user_id.in_(user_ids),
-                Result.status == boards.REPORTED,
+                Result.status == REPORTED,
                 Session.starts_at < before,
             )
             .order_by(Result.user_id, Session.starts_at, Result.id, RepTime.position)
